@@ -1,0 +1,3 @@
+/* stub: grid module, to be written */
+#include "common.h"
+typedef int fd_grid_placeholder;

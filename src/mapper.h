@@ -1,0 +1,68 @@
+/*
+ * Table reconstructor, second half: cell grids of the pages of one file,
+ * with the texts read from their cells → forms with every field and its
+ * provenance. libc only: cell texts come through a reader callback, so the
+ * mapper is tested with synthetic grids and texts, no OCR.
+ *
+ * Labels are found by fuzzy match against the form model
+ * (models/form.json); values are read by grid position relative to them.
+ */
+#ifndef FD_MAPPER_H
+#define FD_MAPPER_H
+
+#include "form.h"
+#include "grid.h"
+
+/* What a cell is expected to hold; the reader picks its OCR mode from it. */
+typedef enum fd_cell_kind {
+    FD_KIND_LABEL = 0,   /* a label or short text, one line */
+    FD_KIND_TEXT,        /* free text, possibly wrapped */
+    FD_KIND_AMOUNT,      /* amount, weight, score */
+    FD_KIND_PERCENT,     /* 执行率 */
+    FD_KIND_MEASURE      /* 年度指标值 / 实际完成值 */
+} fd_cell_kind;
+
+#define FD_CELL_PREAMBLE ((size_t)-1) /* the region above the table: title, year */
+
+/* One reading of a cell, owned by the reader (valid until the mapper
+ * returns). */
+typedef struct fd_cell_reading {
+    const char *text;                 /* "" for an empty cell */
+    double conf;                      /* 0–100 */
+    int box[4];                       /* page pixels */
+    const char *const *alternatives;
+    size_t n_alternatives;
+} fd_cell_reading;
+
+/* Reads cell cell_index of page page_index (index into the grids array)
+ * as kind. FD_CELL_PREAMBLE asks for the text above the table. */
+typedef fd_status (*fd_cell_reader)(void *user, size_t page_index, size_t cell_index,
+                                    fd_cell_kind kind, fd_cell_reading *out, fd_diag *dg);
+
+/* A label of the form model with its accepted spellings. */
+typedef struct fd_label {
+    char key[48];            /* e.g. "project_name", "funds.total", "col.initial_budget" */
+    char **variants;         /* UTF-8 spellings, whitespace-free */
+    size_t n_variants;
+} fd_label;
+
+typedef struct fd_form_model {
+    fd_label *labels;
+    size_t n_labels;
+    double min_similarity;   /* label match threshold 0–1 */
+} fd_form_model;
+
+void fd_form_model_clear(fd_form_model *m);
+const fd_label *fd_form_model_find(const fd_form_model *m, const char *key);
+
+/* Best label whose key starts with prefix (NULL: any) for text, with its
+ * similarity 0–1 (normalised edit distance on code points). */
+const fd_label *fd_form_model_match(const fd_form_model *m, const char *prefix,
+                                    const char *text, double *similarity);
+
+/* Maps pages (grids[i] is page grids[i].page) into forms appended to doc;
+ * a page holding no part of a form gets a doc error "PAGE_NOT_A_FORM". */
+fd_status fd_map_document(const fd_form_model *model, const fd_grid *grids, size_t n_grids,
+                          fd_cell_reader reader, void *user, fd_document *doc, fd_diag *dg);
+
+#endif /* FD_MAPPER_H */

@@ -1,0 +1,3 @@
+/* stub: ocr module, to be written */
+#include "common.h"
+typedef int fd_ocr_placeholder;

@@ -1,0 +1,59 @@
+/*
+ * OCR: the only module that includes Tesseract. Reads the inside of one
+ * cell (or any box) of a cleaned page in a mode chosen by the caller: free
+ * text (chi_sim) or a number with a constrained character set.
+ *
+ * Coordinates: pixels of the cleaned page, origin top-left.
+ */
+#ifndef FD_OCR_H
+#define FD_OCR_H
+
+#include "ingest.h"
+
+typedef enum fd_ocr_mode {
+    FD_OCR_LINE = 0,     /* one line of text */
+    FD_OCR_BLOCK,        /* a wrapped block of text */
+    FD_OCR_NUMBER,       /* digits , . % and signs only */
+    FD_OCR_MEASURE       /* number with operator and unit: = > < ≥ ≤ digits and unit characters */
+} fd_ocr_mode;
+
+/* OCR configuration, from models/ocr.json (loaded by the JSON module). */
+typedef struct fd_ocr_config {
+    char language[32];          /* "chi_sim" */
+    char tessdata_dir[512];     /* "" = the engine's default */
+    char number_charset[128];   /* whitelist for FD_OCR_NUMBER */
+    char measure_charset[512];  /* whitelist for FD_OCR_MEASURE (UTF-8) */
+    int min_cell_ink;           /* ink pixels below which a cell is empty */
+    int pad;                    /* pixels cut off each side inside the ruling lines */
+    int upscale_below_height;   /* cells shorter than this (px) are scaled ×2 */
+    int max_alternatives;       /* choices kept per character position */
+    char user_words[512];       /* path of a word list (vocabulary), "" none */
+} fd_ocr_config;
+
+void fd_ocr_config_default(fd_ocr_config *cfg);
+
+/* One reading of a box: the text (UTF-8, whitespace between CJK removed by
+ * the caller, not here), mean confidence 0–100, and whole-text alternatives
+ * built from the engine's per-symbol choices (best first, text excluded). */
+typedef struct fd_ocr_text {
+    char *text;          /* "" when the box is empty */
+    double conf;
+    int box[4];          /* the ink's bounding box in page pixels */
+    char **alternatives;
+    size_t n_alternatives;
+    int empty;           /* 1: no ink found, the engine was not run */
+} fd_ocr_text;
+
+void fd_ocr_text_clear(fd_ocr_text *t);
+
+typedef struct fd_ocr_engine fd_ocr_engine;
+
+/* One engine per thread; creation loads the language model once. */
+fd_status fd_ocr_create(const fd_ocr_config *cfg, fd_ocr_engine **out, fd_diag *dg);
+void fd_ocr_destroy(fd_ocr_engine **pp);
+
+/* Reads box of page (not modified) in mode into out (cleared before). */
+fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int box[4],
+                      fd_ocr_mode mode, fd_ocr_text *out, fd_diag *dg);
+
+#endif /* FD_OCR_H */

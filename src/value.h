@@ -1,0 +1,57 @@
+/*
+ * Value parsing: the printed text of one cell → a typed value. Pure, libc
+ * only, no allocation except where a function says it returns a new string.
+ *
+ * Accepted spellings: ASCII and full-width digits and punctuation
+ * (０-９ ． ， ％ ＝ ＞ ＜ ＋ －), thousands separators (, and ，), the
+ * operators = >= > <= < and ≥ ≤ ＞ ＜ ＝ ＞＝ ＜＝ ≧ ≦, a dash (— – - 一 ― /)
+ * or an empty cell for null, and whitespace anywhere (line wraps).
+ */
+#ifndef FD_VALUE_H
+#define FD_VALUE_H
+
+#include "form.h"
+
+typedef enum fd_parse_result {
+    FD_PARSE_OK = 0,     /* a value was read */
+    FD_PARSE_NULL,       /* empty or a dash: JSON null */
+    FD_PARSE_INVALID     /* text that is not a value of this kind */
+} fd_parse_result;
+
+/* Amount in yuan ("11,999,665.86", "808,558", "1000000", "0"), also a
+ * weight or score ("10", "2.5"). out->decimals = printed digits after the
+ * point. A leading minus is accepted. */
+fd_parse_result fd_parse_amount(const char *text, fd_num *out);
+
+/* Percent ("100.00%", "74.64%", "85"): the number before the % sign;
+ * the sign itself is optional. */
+fd_parse_result fd_parse_percent(const char *text, fd_num *out);
+
+/* 年度指标值 / 实际完成值 into op, value, unit (see the contract):
+ * "=39人" → (=, 39, 人); "≥85%" → (>=, 85, %); "规范" → (none, null, null);
+ * "<=3万元" → (<=, 3, 万元). out->text receives the normalised text (line-wrap
+ * whitespace removed, original characters otherwise kept), out->unit the
+ * text after the number. Both are new strings; on FD_PARSE_NULL they are
+ * NULL. Returns FD_ERR_NOMEM through *status only when allocation fails.
+ * Caller releases with fd_measure_clear. */
+fd_parse_result fd_parse_measure(const char *text, fd_measure *out, fd_status *status);
+
+/* A new string with line-wrap whitespace removed: all ASCII whitespace and
+ * U+3000 between two CJK characters or punctuation are dropped; a single
+ * space between two Latin letters or digits is kept. NULL for NULL in or
+ * when allocation fails. */
+char *fd_text_normalize(const char *text);
+
+/* 1 when the text is empty, whitespace or a lone dash (null cell). */
+int fd_text_is_null(const char *text);
+
+/* Digits after the point in the shortest text that reads back as v
+ * (100.0 → 0, 86.18 → 2, 0.1 → 1). For check mode, where no raw text
+ * exists. */
+int fd_decimals_of(double v);
+
+/* Half a unit of the last printed digit plus 0.01: the contract's
+ * tolerance for a stated number with that many decimals. */
+double fd_tolerance(int decimals);
+
+#endif /* FD_VALUE_H */
