@@ -19,7 +19,8 @@ typedef enum fd_ocr_mode {
 
 /* OCR configuration, from models/ocr.json (loaded by the JSON module). */
 typedef struct fd_ocr_config {
-    char language[32];          /* "chi_sim" */
+    char language[32];          /* text cells: "chi_sim" */
+    char number_language[32];   /* number cells: "eng" (reads % and digits better); "" = language */
     char tessdata_dir[512];     /* "" = the engine's default */
     char number_charset[128];   /* whitelist for FD_OCR_NUMBER */
     char measure_charset[512];  /* whitelist for FD_OCR_MEASURE (UTF-8) */

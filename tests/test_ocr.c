@@ -1,0 +1,140 @@
+/*
+ * OCR module: reads rendered cells (tests/data/ocr, made by
+ * tools/make_ocr_fixtures.py) in the mode the mapper would use and compares
+ * the text exactly (whitespace removed). Also: an empty cell is not sent
+ * to the engine, and ruling-line remnants at the edges are not read.
+ */
+#include "ocr.h"
+#include "testutil.h"
+
+#include <leptonica/allheaders.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void strip_ws(char *s)
+{
+    char *d = s;
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r') *d++ = *s;
+    *d = '\0';
+}
+
+static int page_from_png(const char *path, fd_page_image *pg)
+{
+    PIX *raw = pixRead(path);
+    memset(pg, 0, sizeof *pg);
+    if (raw == NULL) return -1;
+    pg->gray = pixConvertTo8(raw, 0);
+    pixDestroy(&raw);
+    if (pg->gray == NULL) return -1;
+    pg->binary = pixThresholdToBinary(pg->gray, 160);
+    pg->dpi = 300;
+    pg->page = 1;
+    return pg->binary ? 0 : -1;
+}
+
+static void page_free(fd_page_image *pg)
+{
+    pixDestroy(&pg->gray);
+    pixDestroy(&pg->binary);
+}
+
+static fd_ocr_mode mode_of(const char *m)
+{
+    if (strcmp(m, "number") == 0) return FD_OCR_NUMBER;
+    if (strcmp(m, "measure") == 0) return FD_OCR_MEASURE;
+    if (strcmp(m, "block") == 0) return FD_OCR_BLOCK;
+    return FD_OCR_LINE;
+}
+
+int main(void)
+{
+    fd_diag dg;
+    fd_ocr_config cfg;
+    fd_ocr_engine *eng = NULL;
+    char dir[1024], line[1024];
+    FILE *cases;
+    int total = 0, exact = 0, numeric_total = 0, numeric_exact = 0;
+
+    setMsgSeverity(L_SEVERITY_NONE);
+    fd_diag_init(&dg);
+    fd_ocr_config_default(&cfg);
+    T_EQ_INT(fd_ocr_create(&cfg, &eng, &dg), FD_OK);
+    if (eng == NULL) {
+        fprintf(stderr, "engine: %s\n", dg.message);
+        return fd_test_summary("test_ocr");
+    }
+
+    fd_snprintf(dir, sizeof dir, "%s/tests/data/ocr", FD_SOURCE_DIR);
+    fd_snprintf(line, sizeof line, "%s/cases.tsv", dir);
+    cases = fopen(line, "r");
+    T_CHECK(cases != NULL);
+    while (cases && fgets(line, sizeof line, cases)) {
+        char *file = strtok(line, "\t"), *mode = strtok(NULL, "\t"), *want = strtok(NULL, "\n");
+        char path[2048];
+        fd_page_image pg;
+        fd_ocr_text out;
+        int box[4];
+        if (!file || !mode || !want) continue;
+        fd_snprintf(path, sizeof path, "%s/%s", dir, file);
+        if (page_from_png(path, &pg) != 0) {
+            T_CHECK_MSG(0, "cannot load %s", path);
+            continue;
+        }
+        box[0] = 0;
+        box[1] = 0;
+        box[2] = (int)pixGetWidth(pg.gray);
+        box[3] = (int)pixGetHeight(pg.gray);
+        T_EQ_INT(fd_ocr_read(eng, &pg, box, mode_of(mode), &out, &dg), FD_OK);
+        if (out.text) {
+            strip_ws(out.text);
+            total++;
+            if (strcmp(out.text, want) == 0) exact++;
+            else fprintf(stderr, "  %s: read \"%s\" (conf %.0f), want \"%s\"\n", file, out.text, out.conf, want);
+            if (mode_of(mode) != FD_OCR_LINE) {
+                numeric_total++;
+                numeric_exact += strcmp(out.text, want) == 0;
+            }
+            T_CHECK(out.conf >= 0.0 && out.conf <= 100.0);
+        }
+        fd_ocr_text_clear(&out);
+        page_free(&pg);
+    }
+    if (cases) fclose(cases);
+    printf("cells read exactly: %d/%d (numbers and measures %d/%d)\n", exact, total, numeric_exact,
+           numeric_total);
+    /* Clean 300-DPI renderings: every number must be read exactly; text
+     * labels may miss at most one in twelve. */
+    T_CHECK(total >= 40);
+    T_EQ_INT(numeric_exact, numeric_total);
+    T_CHECK(exact * 12 >= total * 11);
+
+    /* An empty cell (only its ruling lines) is recognised as empty without
+     * running the engine. */
+    {
+        fd_page_image pg;
+        fd_ocr_text out;
+        int box[4] = {0, 0, 400, 90};
+        memset(&pg, 0, sizeof pg);
+        pg.gray = pixCreate(400, 90, 8);
+        pixSetAll(pg.gray);
+        {
+            BOX *frame = boxCreate(0, 0, 400, 90);
+            pixRenderBox(pg.gray, frame, 3, L_CLEAR_PIXELS);
+            boxDestroy(&frame);
+        }
+        pg.binary = pixThresholdToBinary(pg.gray, 160);
+        pg.dpi = 300;
+        T_EQ_INT(fd_ocr_read(eng, &pg, box, FD_OCR_NUMBER, &out, &dg), FD_OK);
+        T_EQ_INT(out.empty, 1);
+        T_EQ_STR(out.text, "");
+        fd_ocr_text_clear(&out);
+        page_free(&pg);
+    }
+    fd_ocr_destroy(&eng);
+    T_CHECK(eng == NULL);
+    fd_ocr_destroy(&eng); /* NULL is accepted */
+    return fd_test_summary("test_ocr");
+}
