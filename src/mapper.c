@@ -1,3 +1,1090 @@
-/* stub: mapper module, to be written */
-#include "common.h"
-typedef int fd_mapper_placeholder;
+/*
+ * Table reconstructor, second half: cell grids + cell texts → forms.
+ *
+ * How it reads a page: rows of the grid from top to bottom. The first cell
+ * that starts in a row is read as text and matched (fuzzy) against the
+ * labels of the form model; the label says what the row is (项目名称, a
+ * funds row, the indicator header, 总分 …) and the other cells of the row
+ * are read by their horizontal position under the column headers. No pixel
+ * position or column width is assumed: columns are known only from their
+ * header cells, in table-relative coordinates (0 = left edge of the table,
+ * 1 = right edge) so that a continuation page without a repeated header row
+ * reuses the previous page's columns.
+ *
+ * Forms: a form starts at a title or a 项目名称 row; pages without one
+ * continue the previous form. Indicator rows cut by a page break are joined,
+ * and level1/level2 labels of merged cells cut by a page break are carried
+ * over to the rows on the other page.
+ */
+#include "mapper.h"
+
+#include "value.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- model */
+
+void fd_form_model_clear(fd_form_model *m)
+{
+    size_t i, j;
+    if (m == NULL) return;
+    for (i = 0; i < m->n_labels; i++) {
+        for (j = 0; j < m->labels[i].n_variants; j++) fd_free(m->labels[i].variants[j]);
+        fd_free(m->labels[i].variants);
+    }
+    fd_free(m->labels);
+    memset(m, 0, sizeof *m);
+}
+
+const fd_label *fd_form_model_find(const fd_form_model *m, const char *key)
+{
+    size_t i;
+    for (i = 0; m && i < m->n_labels; i++)
+        if (strcmp(m->labels[i].key, key) == 0) return &m->labels[i];
+    return NULL;
+}
+
+/* Characters that carry no meaning for matching a label: whitespace,
+ * brackets, colons and similar punctuation, ASCII or full-width. */
+static int ignorable(long cp)
+{
+    switch (cp) {
+    case ' ': case '\t': case '\n': case '\r': case 0x3000:
+    case '(': case ')': case 0xFF08: case 0xFF09: case ':': case 0xFF1A:
+    case '[': case ']': case 0x3010: case 0x3011: case '.': case 0x3002:
+    case ',': case 0xFF0C: case 0x3001: case '|': case '_': case '\'': case '"':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+#define MATCH_MAX_CP 64
+
+/* Code points of s without the ignorable ones, at most max. */
+static size_t label_codepoints(const char *s, long *out, size_t max)
+{
+    size_t n = 0;
+    while (s && *s && n < max) {
+        long cp = fd_utf8_next(&s);
+        if (cp < 0 || ignorable(cp)) continue;
+        out[n++] = cp;
+    }
+    return n;
+}
+
+/* 1 − Levenshtein distance / longer length, on code points. */
+static double similarity_cp(const long *a, size_t na, const long *b, size_t nb)
+{
+    size_t prev[MATCH_MAX_CP + 1], cur[MATCH_MAX_CP + 1], i, j;
+    size_t longer = na > nb ? na : nb;
+    if (longer == 0) return 0.0;
+    for (j = 0; j <= nb; j++) prev[j] = j;
+    for (i = 1; i <= na; i++) {
+        cur[0] = i;
+        for (j = 1; j <= nb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (nb + 1) * sizeof *prev);
+    }
+    return 1.0 - (double)prev[nb] / (double)longer;
+}
+
+const fd_label *fd_form_model_match(const fd_form_model *m, const char *prefix, const char *text,
+                                    double *similarity)
+{
+    long t[MATCH_MAX_CP], v[MATCH_MAX_CP];
+    size_t nt, i, j, plen = prefix ? strlen(prefix) : 0;
+    const fd_label *best = NULL;
+    double best_sim = 0.0;
+    nt = label_codepoints(text, t, MATCH_MAX_CP);
+    if (similarity) *similarity = 0.0;
+    if (m == NULL || nt == 0) return NULL;
+    for (i = 0; i < m->n_labels; i++) {
+        const fd_label *lab = &m->labels[i];
+        if (plen && strncmp(lab->key, prefix, plen) != 0) continue;
+        for (j = 0; j < lab->n_variants; j++) {
+            size_t nv = label_codepoints(lab->variants[j], v, MATCH_MAX_CP);
+            double s = similarity_cp(t, nt, v, nv);
+            if (s > best_sim) {
+                best_sim = s;
+                best = lab;
+            }
+        }
+    }
+    if (similarity) *similarity = best_sim;
+    return best;
+}
+
+/* ----------------------------------------------------------- the walk */
+
+enum role {
+    R_LEVEL1 = 0,
+    R_LEVEL2,
+    R_NAME,
+    R_TARGET,
+    R_ACTUAL,
+    R_WEIGHT,
+    R_SCORE,
+    R_REASON,
+    R_COUNT
+};
+
+static const char *const role_key[R_COUNT] = {
+    "ind.col.level1", "ind.col.level2", "ind.col.name",  "ind.col.target",
+    "ind.col.actual", "ind.col.weight", "ind.col.score", "ind.col.deviation_reason"};
+
+static const char *const role_field[R_COUNT] = {
+    "level1", "level2", "name", "target", "actual", "weight", "score", "deviation_reason"};
+
+/* A value as read from one cell; owned copies. */
+typedef struct field_read {
+    int present;     /* a cell was there (its text may be "") */
+    char *text;
+    double conf;
+    int page;
+    int box[4];
+    char **alts;
+    size_t n_alts;
+} field_read;
+
+/* One indicator row as found on a page, before stitching. */
+typedef struct raw_row {
+    field_read f[R_COUNT];
+    long level_cell[2];   /* page * 2^20 + cell index of the level1/level2 cell, -1 none */
+    int level_top[2];     /* that cell starts at the first indicator row of its page */
+    int level_bottom[2];  /* that cell ends at the bottom of its page's table */
+    int page;
+} raw_row;
+
+/* Column x-ranges in table-relative coordinates (0..1). */
+typedef struct col_range {
+    double x0, x1;
+    int set;
+} col_range;
+
+typedef struct form_build {
+    fd_form *form;
+    raw_row *rows;
+    size_t n_rows, cap_rows;
+    col_range ind[R_COUNT];
+    int have_ind;
+    col_range funds[FD_FUNDS_COLS];
+    int have_funds;
+    col_range goal_expected, goal_actual;
+    int goals_header;     /* the 预期目标 / 实际完成情况 header has been seen */
+    int goals_done;
+    int total_done;
+} form_build;
+
+typedef struct mapper {
+    const fd_form_model *model;
+    const fd_grid *grids;
+    size_t n_grids;
+    fd_cell_reader reader;
+    void *user;
+    fd_document *doc;
+    fd_diag *dg;
+    form_build *builds;
+    size_t n_builds, cap_builds;
+} mapper;
+
+static void field_clear(field_read *f)
+{
+    size_t i;
+    fd_free(f->text);
+    for (i = 0; i < f->n_alts; i++) fd_free(f->alts[i]);
+    fd_free(f->alts);
+    memset(f, 0, sizeof *f);
+}
+
+static void row_clear(raw_row *r)
+{
+    int k;
+    for (k = 0; k < R_COUNT; k++) field_clear(&r->f[k]);
+}
+
+/* Reads a cell and keeps an owned copy of the reading. */
+static fd_status read_field(mapper *mp, size_t gi, size_t ci, fd_cell_kind kind, field_read *out)
+{
+    fd_cell_reading rd;
+    fd_status st;
+    size_t i;
+    memset(&rd, 0, sizeof rd);
+    field_clear(out);
+    st = mp->reader(mp->user, gi, ci, kind, &rd, mp->dg);
+    if (st != FD_OK) return st;
+    out->present = 1;
+    out->text = fd_text_normalize(rd.text ? rd.text : "");
+    out->conf = rd.conf;
+    out->page = mp->grids[gi].page;
+    memcpy(out->box, rd.box, sizeof out->box);
+    if (out->text == NULL) goto nomem;
+    if (rd.n_alternatives > 0) {
+        out->alts = fd_calloc(rd.n_alternatives, sizeof *out->alts);
+        if (out->alts == NULL) goto nomem;
+        for (i = 0; i < rd.n_alternatives; i++) {
+            out->alts[i] = fd_text_normalize(rd.alternatives[i]);
+            if (out->alts[i] == NULL) goto nomem;
+            out->n_alts = i + 1;
+        }
+    }
+    return FD_OK;
+nomem:
+    field_clear(out);
+    return fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory reading cells");
+}
+
+static double rel_x(const fd_grid *g, int x)
+{
+    double w = g->table_box[2] > 0 ? (double)g->table_box[2] : (double)g->width;
+    return ((double)x - (double)g->table_box[0]) / (w > 0 ? w : 1.0);
+}
+
+static col_range cell_range(const fd_grid *g, const fd_cell *c)
+{
+    col_range r;
+    r.x0 = rel_x(g, c->box[0]);
+    r.x1 = rel_x(g, c->box[0] + c->box[2]);
+    r.set = 1;
+    return r;
+}
+
+static double overlap(col_range a, col_range b)
+{
+    double lo = a.x0 > b.x0 ? a.x0 : b.x0, hi = a.x1 < b.x1 ? a.x1 : b.x1;
+    return hi > lo ? hi - lo : 0.0;
+}
+
+/* Index of the range in ranges[n] that overlaps r most (at least half of
+ * the narrower of the two), or -1. */
+static int best_range(const col_range *ranges, int n, col_range r)
+{
+    int i, best = -1;
+    double best_ov = 0.0;
+    for (i = 0; i < n; i++) {
+        double ov, narrow;
+        if (!ranges[i].set) continue;
+        ov = overlap(ranges[i], r);
+        narrow = fmin(ranges[i].x1 - ranges[i].x0, r.x1 - r.x0);
+        if (ov > best_ov && ov >= 0.5 * narrow) {
+            best_ov = ov;
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* How many of ranges[n] the cell covers to at least half of their width. */
+static int ranges_covered(const col_range *ranges, int n, col_range r)
+{
+    int i, k = 0;
+    for (i = 0; i < n; i++)
+        if (ranges[i].set && overlap(ranges[i], r) >= 0.5 * (ranges[i].x1 - ranges[i].x0)) k++;
+    return k;
+}
+
+/* Cells that start in grid row r, in column order (grid cells are sorted by
+ * row, then column). Returns the count; idx receives at most max indexes. */
+static size_t row_cells(const fd_grid *g, int r, size_t *idx, size_t max)
+{
+    size_t i, n = 0;
+    for (i = 0; i < g->n_cells && n < max; i++)
+        if (g->cells[i].row == r) idx[n++] = i;
+    return n;
+}
+
+static const fd_label *match_label(const mapper *mp, const char *prefix, const char *text,
+                                   double min_sim)
+{
+    double sim = 0.0;
+    const fd_label *lab = fd_form_model_match(mp->model, prefix, text, &sim);
+    double floor_sim = mp->model->min_similarity > 0 ? mp->model->min_similarity : 0.6;
+    if (lab == NULL || sim < (min_sim > floor_sim ? min_sim : floor_sim)) return NULL;
+    return lab;
+}
+
+static int key_is(const fd_label *lab, const char *key) { return lab && strcmp(lab->key, key) == 0; }
+
+static int key_starts(const fd_label *lab, const char *prefix)
+{
+    return lab && strncmp(lab->key, prefix, strlen(prefix)) == 0;
+}
+
+static form_build *current_build(mapper *mp)
+{
+    return mp->n_builds ? &mp->builds[mp->n_builds - 1] : NULL;
+}
+
+static fd_status add_page(fd_form *f, int page)
+{
+    int *p;
+    if (f->n_pages && f->pages[f->n_pages - 1] == page) return FD_OK;
+    p = fd_realloc(f->pages, (f->n_pages + 1) * sizeof *p);
+    if (p == NULL) return FD_ERR_NOMEM;
+    f->pages = p;
+    f->pages[f->n_pages++] = page;
+    return FD_OK;
+}
+
+static form_build *start_form(mapper *mp)
+{
+    form_build *b;
+    void *items = mp->builds;
+    fd_form *f = fd_document_add_form(mp->doc);
+    if (f == NULL) return NULL;
+    if (fd_array_reserve(&items, &mp->cap_builds, mp->n_builds + 1, sizeof *mp->builds) != 0)
+        return NULL;
+    mp->builds = items;
+    b = &mp->builds[mp->n_builds++];
+    memset(b, 0, sizeof *b);
+    /* fd_document_add_form may move the forms array: builds keep an index. */
+    b->form = f;
+    return b;
+}
+
+/* Form pointers are re-derived after every add (the document's array may
+ * move when it grows). */
+static void refresh_forms(mapper *mp, size_t first_form)
+{
+    size_t i;
+    for (i = 0; i < mp->n_builds; i++) mp->builds[i].form = &mp->doc->forms[first_form + i];
+}
+
+static fd_status set_prov(fd_form *f, const char *path, const field_read *fr)
+{
+    if (!fr->present) return FD_OK;
+    return fd_form_add_prov(f, path, fr->page, fr->box, fr->conf, fr->text,
+                            (const char *const *)fr->alts, fr->n_alts);
+}
+
+/* Stores a text field (NULL when the cell is empty or a dash). */
+static fd_status set_text(fd_form *f, char **dst, const char *path, const field_read *fr)
+{
+    fd_free(*dst);
+    *dst = NULL;
+    if (!fr->present || fd_text_is_null(fr->text)) return set_prov(f, path, fr);
+    *dst = fd_strdup(fr->text);
+    if (*dst == NULL) return FD_ERR_NOMEM;
+    return set_prov(f, path, fr);
+}
+
+static void set_number(fd_num *dst, const field_read *fr, int percent)
+{
+    fd_num n = fd_num_null();
+    if (fr->present) {
+        fd_parse_result r = percent ? fd_parse_percent(fr->text, &n) : fd_parse_amount(fr->text, &n);
+        if (r != FD_PARSE_OK) n = fd_num_null();
+    }
+    *dst = n;
+}
+
+/* ------------------------------------------------------------- rows */
+
+static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
+                                  size_t n, const fd_label *first)
+{
+    fd_form *f = b->form;
+    field_read fr;
+    fd_status st = FD_OK;
+    size_t k;
+    memset(&fr, 0, sizeof fr);
+    /* 项目名称 | value; 主管部门 | value | 实施单位 | value. The value of a
+     * label is the next cell; a label cell in the middle of the row is
+     * recognised by reading it. */
+    for (k = 0; k < n && st == FD_OK; k++) {
+        const fd_label *lab = k == 0 ? first : NULL;
+        char **dst = NULL;
+        const char *path = NULL;
+        if (k > 0) {
+            st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
+            if (st != FD_OK) break;
+            lab = match_label(mp, NULL, fr.text, 0.6);
+            if (!key_is(lab, "project_name") && !key_is(lab, "department") &&
+                !key_is(lab, "implementing_unit"))
+                continue;
+        }
+        if (key_is(lab, "project_name")) {
+            dst = &f->project_name;
+            path = "/project_name";
+        } else if (key_is(lab, "department")) {
+            dst = &f->department;
+            path = "/department";
+        } else if (key_is(lab, "implementing_unit")) {
+            dst = &f->implementing_unit;
+            path = "/implementing_unit";
+        }
+        if (dst == NULL || k + 1 >= n) continue;
+        st = read_field(mp, gi, cells[k + 1], FD_KIND_TEXT, &fr);
+        if (st == FD_OK) st = set_text(f, dst, path, &fr);
+        k++;
+    }
+    field_clear(&fr);
+    return st;
+}
+
+static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
+                                  size_t n, size_t from)
+{
+    const fd_grid *g = &mp->grids[gi];
+    field_read fr;
+    fd_status st = FD_OK;
+    size_t k;
+    int found = 0, c;
+    memset(&fr, 0, sizeof fr);
+    for (c = 0; c < FD_FUNDS_COLS; c++) b->funds[c].set = 0;
+    for (k = from; k < n && st == FD_OK; k++) {
+        const fd_label *lab;
+        st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
+        if (st != FD_OK || fr.text[0] == '\0') continue;
+        lab = match_label(mp, "funds.col.", fr.text, 0.5);
+        for (c = 0; lab && c < FD_FUNDS_COLS; c++) {
+            if (strcmp(lab->key + strlen("funds.col."), fd_funds_col_key[c]) == 0 && !b->funds[c].set) {
+                b->funds[c] = cell_range(g, &g->cells[cells[k]]);
+                found++;
+            }
+        }
+    }
+    /* Too few headers recognised: take the non-empty header cells left to
+     * right in the printed order of the columns. */
+    if (st == FD_OK && found < 4) {
+        int col = 0;
+        for (c = 0; c < FD_FUNDS_COLS; c++) b->funds[c].set = 0;
+        for (k = n >= FD_FUNDS_COLS ? n - FD_FUNDS_COLS : from; k < n && col < FD_FUNDS_COLS; k++)
+            b->funds[col++] = cell_range(g, &g->cells[cells[k]]);
+    }
+    b->have_funds = 1;
+    field_clear(&fr);
+    return st;
+}
+
+static fd_status funds_value_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
+                                 size_t n, size_t from, int row)
+{
+    const fd_grid *g = &mp->grids[gi];
+    fd_form *f = b->form;
+    field_read fr;
+    fd_status st = FD_OK;
+    size_t k;
+    memset(&fr, 0, sizeof fr);
+    for (k = from; k < n && st == FD_OK; k++) {
+        int c = best_range(b->funds, FD_FUNDS_COLS, cell_range(g, &g->cells[cells[k]]));
+        char path[FD_PATH_MAX];
+        if (c < 0) continue;
+        /* Non-total rows have no weight/rate/score in the contract. */
+        if (row != FD_FUNDS_TOTAL && c >= FD_COL_WEIGHT) continue;
+        st = read_field(mp, gi, cells[k], c == FD_COL_RATE ? FD_KIND_PERCENT : FD_KIND_AMOUNT, &fr);
+        if (st != FD_OK) break;
+        set_number(&f->funds[row][c], &fr, c == FD_COL_RATE);
+        fd_snprintf(path, sizeof path, "/funds/%s/%s", fd_funds_row_key[row], fd_funds_col_key[c]);
+        st = set_prov(f, path, &fr);
+    }
+    field_clear(&fr);
+    return st;
+}
+
+static fd_status goals_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
+                                  size_t n, size_t from)
+{
+    const fd_grid *g = &mp->grids[gi];
+    field_read fr;
+    fd_status st = FD_OK;
+    size_t k;
+    memset(&fr, 0, sizeof fr);
+    for (k = from; k < n && st == FD_OK; k++) {
+        const fd_label *lab;
+        st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
+        if (st != FD_OK) break;
+        lab = match_label(mp, "goals.", fr.text, 0.5);
+        if (key_is(lab, "goals.expected")) b->goal_expected = cell_range(g, &g->cells[cells[k]]);
+        else if (key_is(lab, "goals.actual")) b->goal_actual = cell_range(g, &g->cells[cells[k]]);
+    }
+    if (b->goal_expected.set || b->goal_actual.set) b->goals_header = 1;
+    field_clear(&fr);
+    return st;
+}
+
+static fd_status goals_text_row(mapper *mp, size_t gi, form_build *b, const size_t *cells, size_t n)
+{
+    const fd_grid *g = &mp->grids[gi];
+    fd_form *f = b->form;
+    field_read fr;
+    fd_status st = FD_OK;
+    size_t k;
+    memset(&fr, 0, sizeof fr);
+    for (k = 0; k < n && st == FD_OK; k++) {
+        col_range r = cell_range(g, &g->cells[cells[k]]);
+        int is_exp = b->goal_expected.set && overlap(r, b->goal_expected) > 0.5 * (r.x1 - r.x0);
+        int is_act = b->goal_actual.set && overlap(r, b->goal_actual) > 0.5 * (r.x1 - r.x0);
+        if (!is_exp && !is_act) continue;
+        st = read_field(mp, gi, cells[k], FD_KIND_TEXT, &fr);
+        if (st != FD_OK) break;
+        st = is_exp ? set_text(f, &f->goals_expected, "/goals/expected", &fr)
+                    : set_text(f, &f->goals_actual, "/goals/actual", &fr);
+    }
+    b->goals_done = 1;
+    field_clear(&fr);
+    return st;
+}
+
+/* Reads the indicator header labels of a row; returns how many columns
+ * were recognised (a real header row names most of them). */
+static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
+                                      size_t n, int *recognised)
+{
+    const fd_grid *g = &mp->grids[gi];
+    field_read fr;
+    col_range found[R_COUNT];
+    fd_status st = FD_OK;
+    size_t k;
+    int r, count = 0;
+    memset(&fr, 0, sizeof fr);
+    memset(found, 0, sizeof found);
+    for (k = 0; k < n && st == FD_OK; k++) {
+        const fd_label *lab;
+        st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
+        if (st != FD_OK || fr.text[0] == '\0') continue;
+        lab = match_label(mp, "ind.col.", fr.text, 0.5);
+        for (r = 0; lab && r < R_COUNT; r++) {
+            if (strcmp(lab->key, role_key[r]) == 0 && !found[r].set) {
+                found[r] = cell_range(g, &g->cells[cells[k]]);
+                count++;
+            }
+        }
+    }
+    *recognised = count;
+    if (st == FD_OK && count >= 5) {
+        /* The last eight cells are the columns in printed order: fill any
+         * column the OCR did not recognise from its position. */
+        if (count < R_COUNT && n >= R_COUNT) {
+            for (r = 0; r < R_COUNT; r++)
+                if (!found[r].set) found[r] = cell_range(g, &g->cells[cells[n - R_COUNT + (size_t)r]]);
+        }
+        memcpy(b->ind, found, sizeof found);
+        b->have_ind = 1;
+    }
+    field_clear(&fr);
+    return st;
+}
+
+/* Fills and appends one indicator row whose name-column cell starts at
+ * grid row `row`. */
+static fd_status indicator_row(mapper *mp, size_t gi, form_build *b, int row, int first_row,
+                               const long *role_col)
+{
+    const fd_grid *g = &mp->grids[gi];
+    raw_row rr;
+    fd_status st = FD_OK;
+    int r;
+    void *items = b->rows;
+    memset(&rr, 0, sizeof rr);
+    rr.page = g->page;
+    rr.level_cell[0] = rr.level_cell[1] = -1;
+    for (r = 0; r < R_COUNT && st == FD_OK; r++) {
+        long ci;
+        const fd_cell *c;
+        fd_cell_kind kind = FD_KIND_TEXT;
+        if (role_col[r] < 0) continue;
+        ci = fd_grid_cell_at(g, row, (int)role_col[r]);
+        if (ci < 0) continue;
+        c = &g->cells[ci];
+        /* A value cell spanning several indicator rows belongs to the first. */
+        if (r > R_LEVEL2 && c->row != row) continue;
+        if (r <= R_LEVEL2) {
+            rr.level_cell[r] = (long)g->page * (1L << 20) + ci;
+            rr.level_top[r] = c->row <= first_row;
+            rr.level_bottom[r] = (size_t)(c->row + c->rowspan) >= g->n_ys - 1;
+            kind = FD_KIND_LABEL;
+        } else if (r == R_TARGET || r == R_ACTUAL) {
+            kind = FD_KIND_MEASURE;
+        } else if (r == R_WEIGHT || r == R_SCORE) {
+            kind = FD_KIND_AMOUNT;
+        }
+        st = read_field(mp, gi, (size_t)ci, kind, &rr.f[r]);
+    }
+    if (st == FD_OK && fd_array_reserve(&items, &b->cap_rows, b->n_rows + 1, sizeof *b->rows) != 0)
+        st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory collecting indicator rows");
+    if (st != FD_OK) {
+        row_clear(&rr);
+        return st;
+    }
+    b->rows = items;
+    b->rows[b->n_rows++] = rr;
+    return FD_OK;
+}
+
+/* For each role, the grid column whose slot centre lies in the role's
+ * range on this page; -1 when none. */
+static void role_columns(const fd_grid *g, const form_build *b, long *role_col)
+{
+    int r;
+    size_t c;
+    for (r = 0; r < R_COUNT; r++) {
+        double best = 1e9;
+        role_col[r] = -1;
+        if (!b->ind[r].set) continue;
+        for (c = 0; c + 1 < g->n_xs; c++) {
+            double mid = rel_x(g, (g->xs[c] + g->xs[c + 1]) / 2);
+            double centre = (b->ind[r].x0 + b->ind[r].x1) / 2;
+            if (mid >= b->ind[r].x0 && mid <= b->ind[r].x1 && fabs(mid - centre) < best) {
+                best = fabs(mid - centre);
+                role_col[r] = (long)c;
+            }
+        }
+    }
+}
+
+static fd_status total_row(mapper *mp, size_t gi, form_build *b, int row, const long *role_col)
+{
+    const fd_grid *g = &mp->grids[gi];
+    fd_form *f = b->form;
+    field_read fr;
+    fd_status st = FD_OK;
+    int which;
+    memset(&fr, 0, sizeof fr);
+    for (which = 0; which < 2 && st == FD_OK; which++) {
+        long col = role_col[which == 0 ? R_WEIGHT : R_SCORE];
+        long ci = col >= 0 ? fd_grid_cell_at(g, row, (int)col) : -1;
+        if (ci < 0) continue;
+        st = read_field(mp, gi, (size_t)ci, FD_KIND_AMOUNT, &fr);
+        if (st != FD_OK) break;
+        set_number(which == 0 ? &f->total_weight : &f->total_score, &fr, 0);
+        st = set_prov(f, which == 0 ? "/total/weight" : "/total/score", &fr);
+    }
+    b->total_done = 1;
+    field_clear(&fr);
+    return st;
+}
+
+/* 1 when some window of text, as long as one of the label's spellings,
+ * is similar to it: the title stands in the preamble among other words. */
+static int contains_label(const fd_label *lab, const char *text, double min_sim)
+{
+    long t[MATCH_MAX_CP], v[MATCH_MAX_CP];
+    size_t nt = label_codepoints(text, t, MATCH_MAX_CP), k, s;
+    for (k = 0; lab && k < lab->n_variants; k++) {
+        size_t nv = label_codepoints(lab->variants[k], v, MATCH_MAX_CP);
+        if (nv == 0) continue;
+        if (nt <= nv) {
+            if (similarity_cp(t, nt, v, nv) >= min_sim) return 1;
+            continue;
+        }
+        for (s = 0; s + nv <= nt; s++)
+            if (similarity_cp(t + s, nv, v, nv) >= min_sim) return 1;
+    }
+    return 0;
+}
+
+/* Walks one page. */
+static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
+{
+    const fd_grid *g = &mp->grids[gi];
+    form_build *b = current_build(mp);
+    field_read first, pre;
+    size_t *cells = NULL;
+    fd_status st = FD_OK;
+    int row, n_rows = g->n_ys > 1 ? (int)g->n_ys - 1 : 0;
+    int first_ind_row = -1, page_used = 0, title_here = 0, header_again = 0;
+    long role_col[R_COUNT];
+
+    memset(&first, 0, sizeof first);
+    memset(&pre, 0, sizeof pre);
+    if (g->n_cells == 0) goto done;
+    cells = fd_malloc(g->n_cells * sizeof *cells);
+    if (cells == NULL) {
+        st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory mapping page %d", g->page);
+        goto done;
+    }
+
+    /* The title and the year line stand above the table. */
+    st = read_field(mp, gi, FD_CELL_PREAMBLE, FD_KIND_TEXT, &pre);
+    if (st != FD_OK) goto done;
+    title_here = pre.text[0] && contains_label(fd_form_model_find(mp->model, "title"), pre.text, 0.6);
+    if (title_here) {
+        b = start_form(mp);
+        if (b == NULL) {
+            st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        refresh_forms(mp, first_form);
+        b = current_build(mp);
+        b->form->title = fd_strdup(fd_form_model_find(mp->model, "title")->variants[0]);
+        if (b->form->title == NULL) {
+            st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        st = set_prov(b->form, "/title", &pre);
+        /* The year: the first 4-digit run 1990–2099 of the preamble. */
+        {
+            const char *s = pre.text;
+            for (; st == FD_OK && *s; s++) {
+                if (s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+                    s[2] <= '9' && s[3] >= '0' && s[3] <= '9' && !(s[4] >= '0' && s[4] <= '9')) {
+                    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+                    if (y >= 1990 && y <= 2099) {
+                        b->form->year = fd_num_make(y, 0);
+                        st = set_prov(b->form, "/year", &pre);
+                        break;
+                    }
+                }
+            }
+        }
+        if (st != FD_OK) goto done;
+    }
+
+    for (row = 0; row < n_rows && st == FD_OK; row++) {
+        size_t n = row_cells(g, row, cells, g->n_cells), from = 0;
+        const fd_label *lab;
+        if (n == 0) continue;
+
+        if (b != NULL && b->have_ind && first_ind_row >= 0 && !b->total_done) {
+            /* Inside the indicator block: one row per name cell, unless the
+             * row is 总分 or a repeated header. */
+            long name_ci = role_col[R_NAME] >= 0 ? fd_grid_cell_at(g, row, (int)role_col[R_NAME]) : -1;
+            size_t k;
+            const fd_label *tl = NULL;
+            /* The first cell of the row that is not a level/outer column
+             * cell decides whether this is the 总分 row. */
+            for (k = 0; k < n; k++) {
+                const fd_cell *c = &g->cells[cells[k]];
+                col_range cr = cell_range(g, c);
+                int covered = ranges_covered(b->ind, R_COUNT, cr);
+                int role = best_range(b->ind, R_COUNT, cr);
+                if (role == R_LEVEL1 || role == R_LEVEL2 || covered >= 2 || role < 0) {
+                    st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &first);
+                    if (st != FD_OK) break;
+                    tl = match_label(mp, "total", first.text, 0.6);
+                    if (tl == NULL && match_label(mp, "ind.col.", first.text, 0.7)) {
+                        /* A header row repeated after the first one. */
+                        int recognised = 0;
+                        st = indicator_header_row(mp, gi, b, cells, n, &recognised);
+                        if (st == FD_OK && recognised >= 5) {
+                            role_columns(g, b, role_col);
+                            first_ind_row = row + 1;
+                            header_again = 1;
+                        }
+                        break;
+                    }
+                    if (tl || role >= 0) break;
+                } else {
+                    break;
+                }
+            }
+            if (st != FD_OK) break;
+            if (header_again) {
+                header_again = 0;
+                page_used = 1;
+                continue;
+            }
+            if (tl) {
+                st = total_row(mp, gi, b, row, role_col);
+                page_used = 1;
+                continue;
+            }
+            if (name_ci >= 0 && g->cells[name_ci].row == row) {
+                st = indicator_row(mp, gi, b, row, first_ind_row, role_col);
+                page_used = 1;
+            }
+            continue;
+        }
+
+        /* Outside the indicator block: the first cell names the row. */
+        st = read_field(mp, gi, cells[0], FD_KIND_LABEL, &first);
+        if (st != FD_OK) break;
+        lab = match_label(mp, NULL, first.text, 0.6);
+        from = 1;
+        /* A row label cell may sit right of a block label that spans rows
+         * from above (项目资金 over 年度资金总额 …): it is then cells[0]. */
+
+        if (key_is(lab, "title")) {
+            continue;
+        }
+        if (key_is(lab, "project_name") && (b == NULL || b->form->project_name != NULL || b->have_ind)) {
+            if (!title_here || (b && b->form->project_name)) {
+                b = start_form(mp);
+                if (b == NULL) {
+                    st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+                    break;
+                }
+                refresh_forms(mp, first_form);
+                b = current_build(mp);
+            }
+        }
+        if (b == NULL) continue; /* not a form (yet): nothing to attach the row to */
+
+        if (key_is(lab, "project_name") || key_is(lab, "department") || key_is(lab, "implementing_unit")) {
+            st = header_value_row(mp, gi, b, cells, n, lab);
+            page_used = 1;
+        } else if (key_is(lab, "funds.block")) {
+            st = funds_header_row(mp, gi, b, cells, n, from);
+            page_used = 1;
+        } else if (key_starts(lab, "funds.row.") && b->have_funds) {
+            int fr_i;
+            for (fr_i = 0; fr_i < FD_FUNDS_ROWS; fr_i++)
+                if (strcmp(lab->key + strlen("funds.row."), fd_funds_row_key[fr_i]) == 0) break;
+            if (fr_i < FD_FUNDS_ROWS) st = funds_value_row(mp, gi, b, cells, n, from, fr_i);
+            page_used = 1;
+        } else if (key_is(lab, "goals.block")) {
+            st = goals_header_row(mp, gi, b, cells, n, from);
+            page_used = 1;
+        } else if (key_is(lab, "goals.expected")) {
+            st = goals_header_row(mp, gi, b, cells, n, 0);
+            page_used = 1;
+        } else if (b->goals_header && !b->goals_done && !key_starts(lab, "ind.")) {
+            st = goals_text_row(mp, gi, b, cells, n);
+            page_used = 1;
+        } else if (key_starts(lab, "ind.") || !b->have_ind) {
+            int recognised = 0;
+            /* The indicator header, or (on a continuation page without a
+             * repeated header) the first indicator row. */
+            st = indicator_header_row(mp, gi, b, cells, n, &recognised);
+            if (st != FD_OK) break;
+            if (recognised >= 5) {
+                role_columns(g, b, role_col);
+                first_ind_row = row + 1;
+                page_used = 1;
+            } else if (b->have_ind && !b->total_done) {
+                /* Continuation page: its first row (an outer 绩效指标 cell,
+                 * say) is already part of the indicator block. */
+                role_columns(g, b, role_col);
+                first_ind_row = row;
+                row--;
+            }
+        } else if (b->have_ind && !b->total_done && first_ind_row < 0) {
+            /* Continuation page: columns from the previous page. */
+            role_columns(g, b, role_col);
+            first_ind_row = row;
+            row--; /* read this row again as an indicator row */
+        }
+    }
+done:
+    if (st == FD_OK && b != NULL && page_used) st = add_page(b->form, g->page);
+    if (st == FD_OK && !page_used && g->n_cells > 0 && mp->doc) {
+        st = fd_document_add_error(mp->doc, g->page, "PAGE_NOT_A_FORM",
+                                   "page %d: a table was found but no part of the form was recognised",
+                                   g->page);
+    } else if (st == FD_OK && g->n_cells == 0) {
+        st = fd_document_add_error(mp->doc, g->page, "PAGE_NOT_A_FORM",
+                                   "page %d: no table found", g->page);
+    }
+    field_clear(&first);
+    field_clear(&pre);
+    fd_free(cells);
+    return st;
+}
+
+/* ------------------------------------------------------- stitching */
+
+static int has_value(const field_read *f) { return f->present && f->text && f->text[0]; }
+
+/* Joins rows cut by a page break: the last row of a page and the first of
+ * the next, when one of the two has neither weight nor score. */
+static fd_status join_split_rows(form_build *b)
+{
+    size_t i = 0;
+    while (i + 1 < b->n_rows) {
+        raw_row *a = &b->rows[i], *c = &b->rows[i + 1];
+        int a_values = has_value(&a->f[R_WEIGHT]) || has_value(&a->f[R_SCORE]);
+        int c_values = has_value(&c->f[R_WEIGHT]) || has_value(&c->f[R_SCORE]);
+        const raw_row *bare = a_values ? c : a;
+        int r;
+        /* The half without numbers must carry some text of the row, else it
+         * is an empty row of its own (成本指标 with nothing in it). */
+        if (a->page == c->page || a_values == c_values ||
+            !(has_value(&bare->f[R_NAME]) || has_value(&bare->f[R_TARGET]) ||
+              has_value(&bare->f[R_ACTUAL]))) {
+            i++;
+            continue;
+        }
+        /* Text of the two halves joined in paper order; values from the half
+         * that has them. */
+        for (r = R_NAME; r < R_COUNT; r++) {
+            field_read *x = &a->f[r], *y = &c->f[r];
+            if (r == R_NAME || r == R_REASON) {
+                if (has_value(x) && has_value(y)) {
+                    fd_buf joined;
+                    fd_buf_init(&joined);
+                    fd_buf_puts(&joined, x->text);
+                    fd_buf_puts(&joined, y->text);
+                    {
+                        char *s = fd_buf_take(&joined);
+                        if (s == NULL) return FD_ERR_NOMEM;
+                        fd_free(x->text);
+                        x->text = s;
+                    }
+                    continue;
+                }
+            }
+            if (!has_value(x) && has_value(y)) {
+                field_read tmp = *x;
+                *x = *y;
+                *y = tmp;
+            }
+        }
+        /* Level labels: a blank one on one side takes the other's. */
+        for (r = R_LEVEL1; r <= R_LEVEL2; r++) {
+            if (!has_value(&a->f[r]) && has_value(&c->f[r])) {
+                field_read tmp = a->f[r];
+                a->f[r] = c->f[r];
+                c->f[r] = tmp;
+                a->level_cell[r] = c->level_cell[r];
+            }
+        }
+        row_clear(c);
+        memmove(c, c + 1, (b->n_rows - i - 2) * sizeof *c);
+        b->n_rows--;
+        i++;
+    }
+    return FD_OK;
+}
+
+/* A merged level cell cut by a page break prints its label on one page
+ * only: rows under the blank part take the label of the part that has it. */
+static fd_status carry_level_labels(form_build *b)
+{
+    size_t i, j;
+    int r;
+    for (r = R_LEVEL1; r <= R_LEVEL2; r++) {
+        for (i = 0; i + 1 < b->n_rows; i++) {
+            raw_row *a = &b->rows[i], *c = &b->rows[i + 1];
+            field_read *src = NULL;
+            long blank_cell = -1;
+            if (a->page == c->page || a->level_cell[r] < 0 || c->level_cell[r] < 0) continue;
+            if (!a->level_bottom[r] || !c->level_top[r]) continue;
+            if (has_value(&a->f[r]) && !has_value(&c->f[r])) {
+                src = &a->f[r];
+                blank_cell = c->level_cell[r];
+            } else if (!has_value(&a->f[r]) && has_value(&c->f[r])) {
+                src = &c->f[r];
+                blank_cell = a->level_cell[r];
+            }
+            if (src == NULL) continue;
+            for (j = 0; j < b->n_rows; j++) {
+                raw_row *t = &b->rows[j];
+                if (t->level_cell[r] != blank_cell || &t->f[r] == src) continue;
+                field_clear(&t->f[r]);
+                t->f[r].present = 1;
+                t->f[r].text = fd_strdup(src->text);
+                t->f[r].conf = src->conf;
+                t->f[r].page = src->page;
+                memcpy(t->f[r].box, src->box, sizeof src->box);
+                if (t->f[r].text == NULL) return FD_ERR_NOMEM;
+            }
+        }
+    }
+    return FD_OK;
+}
+
+/* A level label as the form model spells it, when it is a near-miss of
+ * one of the standard level names. */
+static const char *canonical_level(const mapper *mp, int r, const char *text)
+{
+    const fd_label *lab = match_label(mp, r == R_LEVEL1 ? "ind.level1." : "ind.level2.", text, 0.7);
+    return lab && lab->n_variants ? lab->variants[0] : text;
+}
+
+static fd_status set_measure(fd_form *f, fd_measure *m, const char *path, const field_read *fr)
+{
+    fd_status st = FD_OK;
+    fd_measure_clear(m);
+    if (fr->present && !fd_text_is_null(fr->text)) {
+        if (fd_parse_measure(fr->text, m, &st) == FD_PARSE_INVALID && st == FD_OK) {
+            /* Not a value the parser understands: keep the text, no number. */
+            fd_measure_clear(m);
+            m->text = fd_strdup(fr->text);
+            if (m->text == NULL) st = FD_ERR_NOMEM;
+        }
+    }
+    if (st != FD_OK) return st;
+    return set_prov(f, path, fr);
+}
+
+static fd_status finish_form(mapper *mp, form_build *b)
+{
+    fd_form *f = b->form;
+    size_t i;
+    fd_status st = join_split_rows(b);
+    if (st == FD_OK) st = carry_level_labels(b);
+    for (i = 0; i < b->n_rows && st == FD_OK; i++) {
+        raw_row *rr = &b->rows[i];
+        fd_indicator *ind;
+        size_t idx;
+        char path[FD_PATH_MAX];
+        int r;
+        /* Rows with neither a name nor a weight (an empty 成本指标 row) are
+         * not indicators. */
+        if (!has_value(&rr->f[R_NAME]) && !has_value(&rr->f[R_WEIGHT])) continue;
+        idx = f->n_indicators;
+        ind = fd_form_add_indicator(f);
+        if (ind == NULL) return fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+        for (r = 0; r < R_COUNT && st == FD_OK; r++) {
+            const field_read *fr = &rr->f[r];
+            fd_snprintf(path, sizeof path, "/indicators/%zu/%s", idx, role_field[r]);
+            switch (r) {
+            case R_LEVEL1:
+            case R_LEVEL2: {
+                char **dst = r == R_LEVEL1 ? &ind->level1 : &ind->level2;
+                st = set_text(f, dst, path, fr);
+                if (st == FD_OK && *dst) {
+                    const char *canon = canonical_level(mp, r, *dst);
+                    if (canon != *dst) {
+                        char *c = fd_strdup(canon);
+                        if (c == NULL) st = FD_ERR_NOMEM;
+                        else {
+                            fd_free(*dst);
+                            *dst = c;
+                        }
+                    }
+                }
+                break;
+            }
+            case R_NAME: st = set_text(f, &ind->name, path, fr); break;
+            case R_TARGET: st = set_measure(f, &ind->target, path, fr); break;
+            case R_ACTUAL: st = set_measure(f, &ind->actual, path, fr); break;
+            case R_WEIGHT:
+                set_number(&ind->weight, fr, 0);
+                st = set_prov(f, path, fr);
+                break;
+            case R_SCORE:
+                set_number(&ind->score, fr, 0);
+                st = set_prov(f, path, fr);
+                break;
+            case R_REASON: st = set_text(f, &ind->deviation_reason, path, fr); break;
+            default: break;
+            }
+        }
+    }
+    if (st != FD_OK) return fd_diag_fail(mp->dg, st, "out of memory building a form");
+    return FD_OK;
+}
+
+fd_status fd_map_document(const fd_form_model *model, const fd_grid *grids, size_t n_grids,
+                          fd_cell_reader reader, void *user, fd_document *doc, fd_diag *dg)
+{
+    mapper mp;
+    size_t gi, i, first_form = doc->n_forms;
+    fd_status st = FD_OK;
+    memset(&mp, 0, sizeof mp);
+    mp.model = model;
+    mp.grids = grids;
+    mp.n_grids = n_grids;
+    mp.reader = reader;
+    mp.user = user;
+    mp.doc = doc;
+    mp.dg = dg;
+    if (fd_form_model_find(model, "title") == NULL || fd_form_model_find(model, "title")->n_variants == 0)
+        return fd_diag_fail(dg, FD_ERR_MODEL, "the form model has no \"title\" label");
+    for (gi = 0; gi < n_grids && st == FD_OK; gi++) st = map_page(&mp, gi, first_form);
+    for (i = 0; i < mp.n_builds && st == FD_OK; i++) st = finish_form(&mp, &mp.builds[i]);
+    for (i = 0; i < mp.n_builds; i++) {
+        size_t k;
+        for (k = 0; k < mp.builds[i].n_rows; k++) row_clear(&mp.builds[i].rows[k]);
+        fd_free(mp.builds[i].rows);
+    }
+    fd_free(mp.builds);
+    return st;
+}
