@@ -407,6 +407,9 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
         goto cleanup;
     }
+    /* A text cell whose ink is taller than one line of the largest type
+     * (12 pt = dpi/6 px) holds wrapped lines: read it as a block. */
+    if (mode == FD_OCR_LINE && out->box[3] * 10 > 16 * dpi / 6) mode = FD_OCR_BLOCK;
     {
         tess_slot *slot = (mode == FD_OCR_NUMBER && eng->number.api) ? &eng->number : &eng->text;
         st = recognize(eng, slot, framed, dpi, mode, page->page, box, out, dg);

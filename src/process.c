@@ -1,0 +1,365 @@
+#include "process.h"
+
+#include "grid.h"
+#include "value.h"
+
+#include <leptonica/allheaders.h>
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ SHA-256 */
+
+typedef struct sha256_ctx {
+    uint32_t h[8];
+    uint64_t bits;
+    unsigned char block[64];
+    size_t used;
+} sha256_ctx;
+
+static const uint32_t sha256_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+#define ROR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block(sha256_ctx *c, const unsigned char *p)
+{
+    uint32_t w[64], a, b, cc, d, e, f, g, h;
+    int i;
+    for (i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
+               (uint32_t)p[4 * i + 3];
+    for (i = 16; i < 64; i++) {
+        uint32_t s0 = ROR32(w[i - 15], 7) ^ ROR32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = ROR32(w[i - 2], 17) ^ ROR32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
+    e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
+    for (i = 0; i < 64; i++) {
+        uint32_t s1 = ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25);
+        uint32_t ch = (e & f) ^ (~e & g);
+        uint32_t t1 = h + s1 + ch + sha256_k[i] + w[i];
+        uint32_t s0 = ROR32(a, 2) ^ ROR32(a, 13) ^ ROR32(a, 22);
+        uint32_t maj = (a & b) ^ (a & cc) ^ (b & cc);
+        uint32_t t2 = s0 + maj;
+        h = g, g = f, f = e, e = d + t1, d = cc, cc = b, b = a, a = t1 + t2;
+    }
+    c->h[0] += a, c->h[1] += b, c->h[2] += cc, c->h[3] += d;
+    c->h[4] += e, c->h[5] += f, c->h[6] += g, c->h[7] += h;
+}
+
+static void sha256_init(sha256_ctx *c)
+{
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memset(c, 0, sizeof *c);
+    memcpy(c->h, h0, sizeof h0);
+}
+
+static void sha256_update(sha256_ctx *c, const unsigned char *p, size_t n)
+{
+    c->bits += (uint64_t)n * 8;
+    while (n > 0) {
+        size_t take = 64 - c->used < n ? 64 - c->used : n;
+        memcpy(c->block + c->used, p, take);
+        c->used += take, p += take, n -= take;
+        if (c->used == 64) {
+            sha256_block(c, c->block);
+            c->used = 0;
+        }
+    }
+}
+
+static void sha256_final(sha256_ctx *c, char hex[65])
+{
+    unsigned char pad = 0x80, zero = 0, len[8];
+    uint64_t bits = c->bits;
+    int i;
+    for (i = 0; i < 8; i++) len[i] = (unsigned char)(bits >> (56 - 8 * i));
+    sha256_update(c, &pad, 1);
+    while (c->used != 56) sha256_update(c, &zero, 1);
+    sha256_update(c, len, 8);
+    for (i = 0; i < 8; i++) fd_snprintf(hex + 8 * i, 9, "%08x", (unsigned)c->h[i]);
+    hex[64] = '\0';
+}
+
+fd_status fd_sha256_file(const char *path, char hex[65], fd_diag *dg)
+{
+    unsigned char buf[65536];
+    sha256_ctx c;
+    size_t n;
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) return fd_diag_fail(dg, FD_ERR_IO, "%s: cannot open", path);
+    sha256_init(&c);
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0) sha256_update(&c, buf, n);
+    if (ferror(fp)) {
+        fclose(fp);
+        return fd_diag_fail(dg, FD_ERR_IO, "%s: read error", path);
+    }
+    fclose(fp);
+    sha256_final(&c, hex);
+    return FD_OK;
+}
+
+/* ------------------------------------------------------- cell reader */
+
+enum { KIND_CLASS_TEXT = 0, KIND_CLASS_NUMBER, KIND_CLASS_MEASURE, KIND_CLASSES };
+
+/* One cached reading of a cell for one class of kind: the mapper asks for
+ * the same cell more than once (a row label, then its value). */
+typedef struct cached_reading {
+    int done;
+    fd_ocr_text text;
+} cached_reading;
+
+typedef struct page_slot {
+    fd_page_image image;
+    fd_grid grid;
+    cached_reading *cache;     /* (n_cells + 1) × KIND_CLASSES; the last row is the preamble */
+} page_slot;
+
+typedef struct reader_ctx {
+    const fd_process_env *env;
+    page_slot *pages;          /* indexed like the grids handed to the mapper */
+} reader_ctx;
+
+static int kind_class(fd_cell_kind kind)
+{
+    switch (kind) {
+    case FD_KIND_AMOUNT:
+    case FD_KIND_PERCENT: return KIND_CLASS_NUMBER;
+    case FD_KIND_MEASURE: return KIND_CLASS_MEASURE;
+    case FD_KIND_LABEL:
+    case FD_KIND_TEXT: break;
+    }
+    return KIND_CLASS_TEXT;
+}
+
+static int has_digit(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s >= '0' && *s <= '9') return 1;
+    return 0;
+}
+
+/* Reads box in the mode that suits the kind, with a second reading where
+ * the first does not make a value of that kind. */
+static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4], int cls,
+                          fd_ocr_text *out, fd_diag *dg)
+{
+    fd_ocr_engine *eng = *rc->env->engine;
+    fd_ocr_text again;
+    fd_status st;
+    memset(&again, 0, sizeof again);
+    if (cls == KIND_CLASS_NUMBER) {
+        fd_num n;
+        st = fd_ocr_read(eng, img, box, FD_OCR_NUMBER, out, dg);
+        if (st != FD_OK || out->empty || fd_parse_amount(out->text, &n) != FD_PARSE_INVALID ||
+            fd_parse_percent(out->text, &n) != FD_PARSE_INVALID)
+            return st;
+        /* Not a number with the digit alphabet: perhaps a dash or a word. */
+        st = fd_ocr_read(eng, img, box, FD_OCR_LINE, &again, dg);
+        if (st == FD_OK && (fd_text_is_null(again.text) || !has_digit(again.text))) {
+            fd_ocr_text_clear(out);
+            *out = again;
+            return FD_OK;
+        }
+        fd_ocr_text_clear(&again);
+        return st;
+    }
+    if (cls == KIND_CLASS_MEASURE) {
+        /* Qualitative targets (规范, 全年 …) need the full alphabet; a
+         * reading with digits is read again with the measure alphabet. */
+        st = fd_ocr_read(eng, img, box, FD_OCR_LINE, out, dg);
+        if (st != FD_OK || out->empty || !has_digit(out->text)) return st;
+        st = fd_ocr_read(eng, img, box, FD_OCR_MEASURE, &again, dg);
+        if (st == FD_OK && has_digit(again.text)) {
+            fd_measure m;
+            fd_status pst = FD_OK;
+            memset(&m, 0, sizeof m);
+            if (fd_parse_measure(again.text, &m, &pst) == FD_PARSE_OK && m.value.present) {
+                fd_ocr_text_clear(out);
+                *out = again;
+                memset(&again, 0, sizeof again);
+            }
+            fd_measure_clear(&m);
+        }
+        fd_ocr_text_clear(&again);
+        return st;
+    }
+    return fd_ocr_read(eng, img, box, FD_OCR_LINE, out, dg);
+}
+
+static fd_status reader_cb(void *user, size_t page_index, size_t cell_index, fd_cell_kind kind,
+                           fd_cell_reading *out, fd_diag *dg)
+{
+    reader_ctx *rc = user;
+    page_slot *ps = &rc->pages[page_index];
+    size_t slot = cell_index == FD_CELL_PREAMBLE ? ps->grid.n_cells : cell_index;
+    int cls = kind_class(kind);
+    cached_reading *cr;
+    fd_status st = FD_OK;
+    if (slot > ps->grid.n_cells)
+        return fd_diag_fail(dg, FD_ERR_INTERNAL, "cell %zu out of range on page %d", cell_index,
+                            ps->grid.page);
+    if (cell_index == FD_CELL_PREAMBLE) cls = KIND_CLASS_TEXT;
+    cr = &ps->cache[slot * KIND_CLASSES + (size_t)cls];
+    if (!cr->done) {
+        if (*rc->env->engine == NULL) {
+            st = fd_ocr_create(rc->env->ocr_config, rc->env->engine, dg);
+            if (st != FD_OK) return st;
+        }
+        if (cell_index == FD_CELL_PREAMBLE) {
+            int box[4] = {0, 0, ps->grid.width, ps->grid.table_box[1]};
+            if (box[3] < 8) {
+                cr->text.text = fd_strdup("");
+                cr->text.empty = 1;
+                if (cr->text.text == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+            } else {
+                st = fd_ocr_read(*rc->env->engine, &ps->image, box, FD_OCR_BLOCK, &cr->text, dg);
+            }
+        } else {
+            st = read_box(rc, &ps->image, ps->grid.cells[cell_index].box, cls, &cr->text, dg);
+        }
+        if (st != FD_OK) return st;
+        cr->done = 1;
+    }
+    out->text = cr->text.text ? cr->text.text : "";
+    out->conf = cr->text.conf;
+    memcpy(out->box, cr->text.box, sizeof out->box);
+    out->alternatives = (const char *const *)cr->text.alternatives;
+    out->n_alternatives = cr->text.n_alternatives;
+    return FD_OK;
+}
+
+/* ----------------------------------------------------------- process */
+
+static void page_slot_clear(page_slot *ps)
+{
+    size_t i;
+    if (ps->cache) {
+        for (i = 0; i < (ps->grid.n_cells + 1) * KIND_CLASSES; i++) fd_ocr_text_clear(&ps->cache[i].text);
+        fd_free(ps->cache);
+    }
+    fd_page_image_clear(&ps->image);
+    fd_grid_clear(&ps->grid);
+    memset(ps, 0, sizeof *ps);
+}
+
+fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_document **out,
+                          fd_diag *dg)
+{
+    fd_document *doc = NULL;
+    fd_source *src = NULL;
+    page_slot *pages = NULL;
+    fd_grid *grids = NULL;
+    size_t n_ok = 0, i;
+    int n_pages = 0, p;
+    reader_ctx rc;
+    fd_status st;
+
+    *out = NULL;
+    st = fd_document_create(&doc);
+    if (st != FD_OK) return fd_diag_fail(dg, st, "out of memory");
+    doc->source_path = fd_strdup(path);
+    if (doc->source_path == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    st = fd_source_open(path, &env->limits, &src, dg);
+    if (st != FD_OK) goto cleanup;
+    st = fd_sha256_file(path, doc->sha256, dg);
+    if (st != FD_OK) goto cleanup;
+    n_pages = fd_source_page_count(src);
+    doc->source_pages = n_pages;
+    pages = fd_calloc(n_pages > 0 ? (size_t)n_pages : 1, sizeof *pages);
+    grids = fd_calloc(n_pages > 0 ? (size_t)n_pages : 1, sizeof *grids);
+    if (pages == NULL || grids == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+        goto cleanup;
+    }
+
+    for (p = 1; p <= n_pages; p++) {
+        PIX *raw = NULL;
+        int dpi = 0;
+        page_slot *ps = &pages[n_ok];
+        fd_diag page_dg;
+        /* A page's failure is the page's: it goes to the document's
+         * errors and the other pages go on. */
+        fd_diag_init(&page_dg);
+        page_dg.log_fn = dg->log_fn;
+        page_dg.log_user = dg->log_user;
+        page_dg.log_level = dg->log_level;
+        st = fd_source_load_page(src, p, &raw, &dpi, &page_dg);
+        if (st == FD_OK) st = fd_page_clean(raw, p, dpi, &env->clean, &ps->image, &page_dg);
+        pixDestroy(&raw);
+        if (st == FD_OK) st = fd_grid_detect(&ps->image, &ps->grid, NULL, &page_dg);
+        if (st == FD_OK && env->debug_dir) {
+            fd_grid_debug dbg;
+            memset(&dbg, 0, sizeof dbg);
+            fd_grid_clear(&ps->grid);
+            st = fd_grid_detect(&ps->image, &ps->grid, &dbg, &page_dg);
+            if (st == FD_OK) st = fd_grid_write_debug(env->debug_dir, &ps->image, &ps->grid, &dbg, &page_dg);
+            fd_grid_debug_clear(&dbg);
+        }
+        if (st == FD_OK) {
+            ps->cache = fd_calloc((ps->grid.n_cells + 1) * KIND_CLASSES, sizeof *ps->cache);
+            if (ps->cache == NULL) st = fd_diag_fail(&page_dg, FD_ERR_NOMEM, "out of memory");
+        }
+        if (st == FD_ERR_NOMEM || st == FD_ERR_INTERNAL) {
+            fd_diag_fail(dg, st, "%s", page_dg.message);
+            page_slot_clear(ps);
+            goto cleanup;
+        }
+        if (st != FD_OK) {
+            fd_log(dg, FD_LOG_WARN, "%s: page %d: %s", path, p, page_dg.message);
+            page_slot_clear(ps);
+            st = fd_document_add_error(doc, p, "PAGE_UNREADABLE", "%s", page_dg.message);
+            if (st != FD_OK) {
+                fd_diag_fail(dg, st, "out of memory");
+                goto cleanup;
+            }
+            continue;
+        }
+        fd_log(dg, FD_LOG_DEBUG, "%s: page %d: %zu cells, skew %.2f°, rotation %d", path, p,
+               ps->grid.n_cells, ps->image.skew_deg, ps->image.rotation_deg);
+        n_ok++;
+    }
+
+    for (i = 0; i < n_ok; i++) grids[i] = pages[i].grid;
+    rc.env = env;
+    rc.pages = pages;
+    st = fd_map_document(env->model, grids, n_ok, reader_cb, &rc, doc, dg);
+    if (st != FD_OK) goto cleanup;
+
+    for (i = 0; i < doc->n_forms; i++) {
+        fd_checklist cl;
+        memset(&cl, 0, sizeof cl);
+        st = fd_score_form(&doc->forms[i], env->rules, &cl, dg);
+        if (st != FD_OK) goto cleanup;
+        fd_checklist_clear(&doc->forms[i].checks);
+        doc->forms[i].checks = cl;
+    }
+    *out = doc;
+    doc = NULL;
+
+cleanup:
+    if (pages) {
+        for (i = 0; i < (size_t)n_pages; i++) page_slot_clear(&pages[i]);
+        fd_free(pages);
+    }
+    fd_free(grids);
+    fd_source_close(&src);
+    fd_document_destroy(&doc);
+    return st;
+}
