@@ -2,7 +2,7 @@
  * The scoring core: recomputes a form's arithmetic and attainment rules
  * and compares them with the stated values. libc only: it reads an
  * fd_form and an fd_rules and writes an fd_checklist; it never changes the
- * form. The rules come from a model file (models/rules/*.json, read by the
+ * form. The rules come from a model file (models/rules/NAME.json, read by the
  * JSON module) so that another jurisdiction is a new file, not new code.
  */
 #ifndef FD_SCORE_H

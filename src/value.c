@@ -1,3 +1,438 @@
-/* stub: value module, to be written */
-#include "common.h"
-typedef int fd_value_placeholder;
+/*
+ * Value parsing: the printed text of one cell → a typed value.
+ *
+ * Every parser first "cleans" the text: whitespace (line wraps, OCR gaps
+ * inside numbers, U+3000) is dropped and full-width ASCII forms (U+FF01 to
+ * U+FF5E: ０-９ ． ， ％ ＝ ＞ ＜ ＋ －) are folded to ASCII, so that the
+ * grammar below only has to deal with ASCII plus the mathematical
+ * operators ≥ ≤ ≧ ≦ ⩾ ⩽.
+ *
+ * Number grammar (after cleaning):
+ *   [+-] digits [ "," ddd ]* [ "." digits ]
+ * where the first group holds 1–3 digits whenever a thousands separator
+ * follows it. Anything else where a number must be is FD_PARSE_INVALID.
+ */
+#include "value.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Beyond this magnitude a cell value is an OCR or data error: the largest
+ * budgets on these forms are around 1e10 yuan. */
+#define FD_VALUE_MAX_ABS 1e15
+/* Longest accepted number in digits: 15 significant integer digits plus a
+ * generous fraction. */
+#define FD_NUM_DIGITS_MAX 40
+/* Scratch size for amounts and percents, which must be short. */
+#define FD_SHORT_BUF 128
+
+static int is_space_cp(long cp)
+{
+    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+/* Characters a form (or the OCR engine reading it) uses for "nothing here":
+ * hyphen and dash variants, the CJK 一 that a printed dash is often read
+ * as, box-drawing and katakana long-vowel look-alikes, and the slash. */
+static int is_dash_cp(long cp)
+{
+    return cp == '-' || cp == '/' || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 ||
+           cp == 0x2500 || cp == 0x2501 || cp == 0x30FC || cp == 0x4E00 || cp == 0xFE58 ||
+           cp == 0xFE63 || cp == 0xFF0D || cp == 0xFF0F;
+}
+
+static int is_ascii_digit(int c) { return c >= '0' && c <= '9'; }
+
+static int is_ascii_alnum(long cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+static long fold_width(long cp)
+{
+    if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;
+    if (cp == 0x2212) return '-'; /* MINUS SIGN */
+    return cp;
+}
+
+/* Encodes cp as UTF-8 into out (4 bytes room); returns the byte count. */
+static size_t put_utf8(long cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+enum { CLEAN_OK = 0, CLEAN_OVERFLOW = -1, CLEAN_BAD_UTF8 = -2 };
+
+/* Writes text without whitespace and with full-width forms folded into dst
+ * (cap bytes, NUL-terminated). The result is never longer than the input,
+ * so cap = strlen(text) + 1 always fits. */
+static int clean_text(const char *text, char *dst, size_t cap)
+{
+    const char *p = text;
+    size_t len = 0;
+    if (cap == 0) return CLEAN_OVERFLOW;
+    while (*p != '\0') {
+        char enc[4];
+        size_t n;
+        long cp = fd_utf8_next(&p);
+        if (cp < 0) return CLEAN_BAD_UTF8;
+        if (is_space_cp(cp)) continue;
+        n = put_utf8(fold_width(cp), enc);
+        if (len + n >= cap) return CLEAN_OVERFLOW;
+        memcpy(dst + len, enc, n);
+        len += n;
+    }
+    dst[len] = '\0';
+    return CLEAN_OK;
+}
+
+enum { SCAN_NONE = 0, SCAN_OK = 1, SCAN_BAD = -1 };
+
+/* Scans a number (grammar at the top of this file) at s. SCAN_NONE when s
+ * does not start one, SCAN_BAD for a malformed or out-of-range one. On
+ * SCAN_OK *used is the number of bytes read. */
+static int scan_number(const char *s, double *value, int *decimals, size_t *used)
+{
+    char digits[FD_NUM_DIGITS_MAX + 4];
+    size_t nd = 0, group;
+    const char *p = s;
+    int signed_ = 0, dec = 0;
+    char *end = NULL;
+    double v;
+
+    if (*p == '+' || *p == '-') {
+        if (*p == '-') digits[nd++] = '-';
+        signed_ = 1;
+        p++;
+    }
+    if (!is_ascii_digit((unsigned char)*p)) return signed_ ? SCAN_BAD : SCAN_NONE;
+
+    group = 0;
+    while (is_ascii_digit((unsigned char)*p)) {
+        if (nd >= FD_NUM_DIGITS_MAX) return SCAN_BAD;
+        digits[nd++] = *p++;
+        group++;
+    }
+    if (*p == ',') {
+        /* Thousands separators: 1–3 leading digits, then groups of three. */
+        if (group > 3) return SCAN_BAD;
+        while (*p == ',') {
+            int k;
+            p++;
+            for (k = 0; k < 3; k++) {
+                if (!is_ascii_digit((unsigned char)p[k])) return SCAN_BAD;
+            }
+            if (is_ascii_digit((unsigned char)p[3])) return SCAN_BAD;
+            if (nd + 3 > FD_NUM_DIGITS_MAX) return SCAN_BAD;
+            memcpy(digits + nd, p, 3);
+            nd += 3;
+            p += 3;
+        }
+    }
+    if (*p == '.') {
+        p++;
+        if (!is_ascii_digit((unsigned char)*p)) return SCAN_BAD;
+        digits[nd++] = '.';
+        while (is_ascii_digit((unsigned char)*p)) {
+            if (nd >= FD_NUM_DIGITS_MAX) return SCAN_BAD;
+            digits[nd++] = *p++;
+            dec++;
+        }
+    }
+    digits[nd] = '\0';
+
+    v = strtod(digits, &end);
+    if (end != digits + nd || !isfinite(v) || fabs(v) > FD_VALUE_MAX_ABS) return SCAN_BAD;
+    if (v == 0.0) v = 0.0; /* "-0" prints as 0 */
+    *value = v;
+    *decimals = dec;
+    *used = (size_t)(p - s);
+    return SCAN_OK;
+}
+
+static void num_null(fd_num *out)
+{
+    out->value = 0.0;
+    out->present = 0;
+    out->decimals = -1;
+}
+
+static void num_set(fd_num *out, double v, int decimals)
+{
+    out->value = v;
+    out->present = 1;
+    out->decimals = decimals;
+}
+
+/* Shared by amounts and percents: a whole cell that is one number, with an
+ * optional trailing % when allow_percent. */
+static fd_parse_result parse_plain(const char *text, fd_num *out, int allow_percent)
+{
+    char buf[FD_SHORT_BUF];
+    double v = 0.0;
+    int dec = 0;
+    size_t used = 0;
+    const char *rest;
+    fd_num dummy;
+
+    if (out == NULL) out = &dummy;
+    num_null(out);
+    if (fd_text_is_null(text)) return FD_PARSE_NULL;
+    if (clean_text(text, buf, sizeof buf) != CLEAN_OK) return FD_PARSE_INVALID;
+    if (scan_number(buf, &v, &dec, &used) != SCAN_OK) return FD_PARSE_INVALID;
+    rest = buf + used;
+    if (allow_percent && *rest == '%') rest++;
+    if (*rest != '\0') return FD_PARSE_INVALID;
+    num_set(out, v, dec);
+    return FD_PARSE_OK;
+}
+
+fd_parse_result fd_parse_amount(const char *text, fd_num *out)
+{
+    return parse_plain(text, out, 0);
+}
+
+fd_parse_result fd_parse_percent(const char *text, fd_num *out)
+{
+    return parse_plain(text, out, 1);
+}
+
+/* Reads a leading comparison operator of a cleaned text (full-width forms
+ * are already ASCII). */
+static fd_op parse_op(const char **pp)
+{
+    static const struct {
+        const char *utf8;
+        fd_op op;
+    } math_ops[] = {
+        {"\xE2\x89\xA5", FD_OP_GE}, /* ≥ */
+        {"\xE2\x89\xA7", FD_OP_GE}, /* ≧ */
+        {"\xE2\xA9\xBE", FD_OP_GE}, /* ⩾ */
+        {"\xE2\x89\xA4", FD_OP_LE}, /* ≤ */
+        {"\xE2\x89\xA6", FD_OP_LE}, /* ≦ */
+        {"\xE2\xA9\xBD", FD_OP_LE}, /* ⩽ */
+    };
+    const char *p = *pp;
+    size_t i;
+    for (i = 0; i < sizeof math_ops / sizeof math_ops[0]; i++) {
+        size_t n = strlen(math_ops[i].utf8);
+        if (strncmp(p, math_ops[i].utf8, n) == 0) {
+            *pp = p + n;
+            return math_ops[i].op;
+        }
+    }
+    switch (*p) {
+    case '>':
+        if (p[1] == '=') {
+            *pp = p + 2;
+            return FD_OP_GE;
+        }
+        *pp = p + 1;
+        return FD_OP_GT;
+    case '<':
+        if (p[1] == '=') {
+            *pp = p + 2;
+            return FD_OP_LE;
+        }
+        *pp = p + 1;
+        return FD_OP_LT;
+    case '=':
+        *pp = p + 1;
+        return FD_OP_EQ;
+    default:
+        return FD_OP_NONE;
+    }
+}
+
+static int has_ascii_digit(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (is_ascii_digit((unsigned char)*s)) return 1;
+    }
+    return 0;
+}
+
+static int has_non_ascii(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if ((unsigned char)*s >= 0x80) return 1;
+    }
+    return 0;
+}
+
+/* On FD_PARSE_NULL and FD_PARSE_INVALID out is left all-null with nothing
+ * allocated: the caller still has the raw text if it wants to keep it. */
+fd_parse_result fd_parse_measure(const char *text, fd_measure *out, fd_status *status)
+{
+    fd_parse_result res = FD_PARSE_INVALID;
+    fd_status dummy_status;
+    char *clean = NULL;
+    const char *p;
+    const char *unit = NULL;
+    fd_op op;
+    double v = 0.0;
+    int dec = 0, qualitative = 0, sc;
+    size_t used = 0;
+    fd_measure m;
+
+    if (status == NULL) status = &dummy_status;
+    *status = FD_OK;
+    memset(&m, 0, sizeof m);
+    m.op = FD_OP_NONE;
+    num_null(&m.value);
+    if (out != NULL) *out = m;
+    if (fd_text_is_null(text)) return FD_PARSE_NULL;
+
+    clean = fd_malloc(strlen(text) + 1);
+    if (clean == NULL) {
+        *status = FD_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (clean_text(text, clean, strlen(text) + 1) != CLEAN_OK) goto cleanup;
+
+    p = clean;
+    op = parse_op(&p);
+    sc = scan_number(p, &v, &dec, &used);
+    if (sc == SCAN_BAD) goto cleanup;
+    if (sc == SCAN_NONE) {
+        /* No number: an operator needs one, and a text that starts like a
+         * number ("." "%" ",") is a misread, not a qualitative value. */
+        if (op != FD_OP_NONE || *p == '.' || *p == '%' || *p == ',') goto cleanup;
+        qualitative = 1;
+    } else {
+        unit = p + used;
+        if (*unit == '.' || *unit == ',' || *unit == '+' || *unit == '-') goto cleanup;
+        if (has_ascii_digit(unit)) {
+            /* "12月31日前" is a date, kept as qualitative text; "12a3" is
+             * garbage. */
+            if (!has_non_ascii(unit)) goto cleanup;
+            qualitative = 1;
+            unit = NULL;
+        }
+        if (unit != NULL && *unit == '\0') unit = NULL;
+    }
+
+    m.text = fd_text_normalize(text);
+    if (m.text == NULL) {
+        *status = FD_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (!qualitative) {
+        m.op = op;
+        num_set(&m.value, v, dec);
+        if (unit != NULL) {
+            m.unit = fd_strdup(unit);
+            if (m.unit == NULL) {
+                *status = FD_ERR_NOMEM;
+                goto cleanup;
+            }
+        }
+    }
+    res = FD_PARSE_OK;
+
+cleanup:
+    fd_free(clean);
+    if (res == FD_PARSE_OK && out != NULL) {
+        *out = m;
+    } else {
+        fd_free(m.text);
+        fd_free(m.unit);
+    }
+    return res;
+}
+
+char *fd_text_normalize(const char *text)
+{
+    fd_buf b;
+    const char *p = text;
+    long last = 0; /* last code point written, 0 at the start */
+    int pending_space = 0;
+
+    if (text == NULL) return NULL;
+    fd_buf_init(&b);
+    while (*p != '\0') {
+        const char *start = p;
+        long cp = fd_utf8_next(&p);
+        if (cp >= 0 && is_space_cp(cp)) {
+            pending_space = 1;
+            continue;
+        }
+        /* A wrap between two Latin words or numbers ("COVID 19") is a real
+         * space; between CJK characters it is only the line end. */
+        if (pending_space && is_ascii_alnum(last) && is_ascii_alnum(cp)) fd_buf_append(&b, " ", 1);
+        pending_space = 0;
+        if (cp < 0) {
+            fd_buf_puts(&b, "\xEF\xBF\xBD"); /* U+FFFD keeps the output valid UTF-8 */
+        } else {
+            fd_buf_append(&b, start, (size_t)(p - start));
+        }
+        last = cp;
+    }
+    return fd_buf_take(&b);
+}
+
+int fd_text_is_null(const char *text)
+{
+    const char *p = text;
+    if (text == NULL) return 1;
+    while (*p != '\0') {
+        long cp = fd_utf8_next(&p);
+        if (cp < 0) return 0;
+        if (!is_space_cp(cp) && !is_dash_cp(cp)) return 0;
+    }
+    return 1;
+}
+
+int fd_decimals_of(double v)
+{
+    char buf[64];
+    char *dot, *exp_at;
+    int p, mant = 0;
+    long ex = 0;
+
+    if (!isfinite(v)) return 0;
+    for (p = 1; p <= 17; p++) {
+        if (fd_snprintf(buf, sizeof buf, "%.*g", p, v) != 0) return 0;
+        if (strtod(buf, NULL) == v) break;
+    }
+    exp_at = strchr(buf, 'e');
+    if (exp_at != NULL) {
+        ex = strtol(exp_at + 1, NULL, 10);
+        *exp_at = '\0';
+    }
+    dot = strchr(buf, '.');
+    if (dot != NULL) mant = (int)strlen(dot + 1);
+    /* 1.5e-07 has 8 digits after the point; 1.5e+20 none. */
+    if ((long)mant - ex <= 0) return 0;
+    return (int)((long)mant - ex);
+}
+
+double fd_tolerance(int decimals)
+{
+    if (decimals < 0) decimals = 0;
+    if (decimals > 30) decimals = 30;
+    return 0.5 * pow(10.0, -(double)decimals) + 0.01;
+}
