@@ -1,3 +1,798 @@
-/* stub: grid module, to be written */
-#include "common.h"
-typedef int fd_grid_placeholder;
+/*
+ * Table grid from the ruling lines of a cleaned page. See grid.h.
+ *
+ * Method (all lengths scale with the page resolution, given in inches
+ * below; pixel coordinates of the cleaned page, origin top-left):
+ *   1. Line masks: the binary page is closed along the line direction
+ *      (bridges breaks up to ~0.02 in) and opened with a long linear
+ *      structuring element (0.2 in), which keeps runs longer than any
+ *      character stroke. Done once for horizontal, once for vertical.
+ *   2. Segments: connected components of a mask that are long and thin
+ *      (mean thickness from the pixel count, so that a slightly curved
+ *      line whose box is taller than the line still qualifies).
+ *   3. Positions: segments clustered by their centre across the line
+ *      direction (single linkage); each cluster is one ruling line at its
+ *      length-weighted mean position, with the extent of its segments.
+ *   4. Table: lines that cross at least two lines of the other direction,
+ *      repeated until stable; this drops underlines, text strokes merged
+ *      into long runs and other strays.
+ *   5. Slots between neighbouring positions; for each pair of neighbouring
+ *      slots, the ruling segment between them exists when the line mask
+ *      covers enough of the boundary (searched in a band around the
+ *      position, for curved lines). Slots joined across missing boundaries
+ *      form cells; a non-rectangular group grows to its bounding rectangle.
+ *   6. A position along which no boundary exists at all is not a line (a
+ *      stray that survived step 4): it is removed and step 5 redone.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "grid.h"
+
+#include <leptonica/allheaders.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A ruling line candidate: pos is its centre across its direction (y for a
+ * horizontal line), lo..hi its extent along it, pixels. */
+typedef struct gline {
+    double pos;
+    double wsum;   /* total segment length, the clustering weight */
+    int lo, hi;
+    int thick;     /* typical thickness, pixels */
+    int crosses;   /* lines of the other direction it meets */
+    int keep;
+} gline;
+
+typedef struct gseg {
+    double c;      /* centre across the direction */
+    int lo, hi;    /* extent along the direction */
+    int len;
+    int thick;
+} gseg;
+
+/* Geometry parameters in pixels, derived from the resolution. */
+typedef struct gparams {
+    int dpi;
+    int gap;        /* closing length that bridges breaks */
+    int minlen;     /* opening length: shortest line segment */
+    int maxthick;   /* thickest line accepted */
+    int tol;        /* clustering and crossing tolerance */
+    int minsep;     /* closest two distinct positions may be */
+    int band;       /* half-width of the search band of a boundary test */
+    int reach;      /* how far beside a segment the flank test looks */
+} gparams;
+
+static int effective_dpi(int w, int h, int dpi)
+{
+    int s = w < h ? w : h;
+    if (dpi > 0) {
+        double inches = (double)s / dpi;
+        if (inches >= 3.0 && inches <= 20.0) return dpi;
+    }
+    dpi = (int)lround(s / 8.27); /* assume the short side is A4's */
+    return dpi < 40 ? 40 : dpi;
+}
+
+static int px(double inches, int dpi, int minimum)
+{
+    int v = (int)lround(inches * dpi);
+    return v < minimum ? minimum : v;
+}
+
+static void params_init(gparams *p, int w, int h, int dpi)
+{
+    p->dpi = effective_dpi(w, h, dpi);
+    p->gap = px(0.02, p->dpi, 2);
+    p->minlen = px(0.2, p->dpi, 12);
+    p->maxthick = px(0.06, p->dpi, 4) + 2;
+    p->tol = px(0.03, p->dpi, 3) + 1;
+    p->minsep = px(0.04, p->dpi, 4);
+    p->band = px(0.025, p->dpi, 3);
+    p->reach = px(0.03, p->dpi, 4);
+}
+
+void fd_grid_clear(fd_grid *grid)
+{
+    if (grid == NULL) return;
+    fd_free(grid->xs);
+    fd_free(grid->ys);
+    fd_free(grid->cells);
+    memset(grid, 0, sizeof *grid);
+}
+
+void fd_grid_debug_clear(fd_grid_debug *dbg)
+{
+    if (dbg == NULL) return;
+    fd_free(dbg->hlines);
+    fd_free(dbg->vlines);
+    memset(dbg, 0, sizeof *dbg);
+}
+
+long fd_grid_cell_at(const fd_grid *grid, int row, int col)
+{
+    size_t i;
+    if (grid == NULL) return -1;
+    for (i = 0; i < grid->n_cells; i++) {
+        const fd_cell *c = &grid->cells[i];
+        if (row >= c->row && row < c->row + c->rowspan && col >= c->col &&
+            col < c->col + c->colspan)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Masks and segments                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Line mask of bin along one direction (see step 1). */
+static PIX *line_mask(PIX *bin, int horiz, const gparams *p)
+{
+    PIX *c, *o;
+    c = horiz ? pixCloseSafeBrick(NULL, bin, p->gap + 1, 1) : pixCloseSafeBrick(NULL, bin, 1, p->gap + 1);
+    if (c == NULL) return NULL;
+    o = horiz ? pixOpenBrick(NULL, c, p->minlen, 1) : pixOpenBrick(NULL, c, 1, p->minlen);
+    pixDestroy(&c);
+    return o;
+}
+
+static int cmp_seg(const void *a, const void *b)
+{
+    const gseg *x = a, *y = b;
+    return (x->c > y->c) - (x->c < y->c);
+}
+
+/* Long thin components of mask → segments, sorted by centre. */
+/* Share of the segment's length (box bx,by,bw,bh) where the binary page
+ * has ink just beside it, on either side, at 2 px .. `reach` from the box.
+ * A ruling line has white on both sides except where a crossing rule or a
+ * touching character meets it; a run made of character strokes (merged by
+ * the closing) has the rest of the characters beside it. */
+static double flank_share(PIX *bin, int horiz, l_int32 bx, l_int32 by, l_int32 bw, l_int32 bh,
+                          int reach)
+{
+    l_uint32 *data = pixGetData(bin);
+    l_int32 wpl = pixGetWpl(bin), w = pixGetWidth(bin), h = pixGetHeight(bin);
+    int t, t0 = horiz ? bx : by, t1 = horiz ? bx + bw - 1 : by + bh - 1;
+    int lo0 = (horiz ? by : bx) - reach, lo1 = (horiz ? by : bx) - 2;
+    int hi0 = (horiz ? by + bh - 1 : bx + bw - 1) + 2, hi1 = (horiz ? by + bh - 1 : bx + bw - 1) + reach;
+    int lim = horiz ? h - 1 : w - 1, flanked = 0, total = 0;
+    if (lo0 < 0) lo0 = 0;
+    if (hi1 > lim) hi1 = lim;
+    for (t = t0; t <= t1; t++) {
+        int c, hit = 0;
+        for (c = lo0; c <= lo1 && !hit; c++)
+            hit = horiz ? GET_DATA_BIT(data + (size_t)c * (size_t)wpl, t) != 0
+                        : GET_DATA_BIT(data + (size_t)t * (size_t)wpl, c) != 0;
+        for (c = hi0; c <= hi1 && !hit; c++)
+            hit = horiz ? GET_DATA_BIT(data + (size_t)c * (size_t)wpl, t) != 0
+                        : GET_DATA_BIT(data + (size_t)t * (size_t)wpl, c) != 0;
+        flanked += hit;
+        total++;
+    }
+    return total > 0 ? (double)flanked / total : 1.0;
+}
+
+/* Segments flanked by ink over more than this share of their length are
+ * character strokes, not rules. */
+#define FD_MAX_FLANKED 0.45
+
+static fd_status mask_segments(PIX *mask, PIX *bin, int horiz, const gparams *p, gseg **out,
+                               size_t *nout, fd_diag *dg)
+{
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    gseg *segs = NULL;
+    size_t n = 0;
+    l_int32 i, nc;
+    fd_status st = FD_OK;
+    *out = NULL;
+    *nout = 0;
+    boxa = pixConnComp(mask, &pixa, 8);
+    if (boxa == NULL || pixa == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: connected components failed");
+        goto cleanup;
+    }
+    nc = boxaGetCount(boxa);
+    segs = fd_calloc((size_t)(nc > 0 ? nc : 1), sizeof *segs);
+    if (segs == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < nc; i++) {
+        l_int32 bx, by, bw, bh, cnt = 0;
+        int len, across, thick;
+        double c;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        len = horiz ? bw : bh;
+        across = horiz ? bh : bw;
+        if (len < p->minlen) continue;
+        if (across <= p->maxthick) {
+            thick = across;
+            c = horiz ? by + (bh - 1) / 2.0 : bx + (bw - 1) / 2.0;
+        } else {
+            /* Taller box than a line: curved, or a blob. Mean thickness
+             * decides; the centre is the centroid. */
+            PIX *cp = pixaGetPix(pixa, i, L_CLONE);
+            l_float32 cx = 0, cy = 0;
+            if (cp == NULL) continue;
+            pixCountPixels(cp, &cnt, NULL);
+            pixCentroid(cp, NULL, NULL, &cx, &cy);
+            pixDestroy(&cp);
+            thick = (int)lround((double)cnt / len);
+            if (thick > p->maxthick) continue;
+            c = horiz ? by + (double)cy : bx + (double)cx;
+        }
+        if (flank_share(bin, horiz, bx, by, bw, bh, p->reach) > FD_MAX_FLANKED) continue;
+        segs[n].c = c;
+        segs[n].lo = horiz ? bx : by;
+        segs[n].hi = horiz ? bx + bw - 1 : by + bh - 1;
+        segs[n].len = len;
+        segs[n].thick = thick < 1 ? 1 : thick;
+        n++;
+    }
+    qsort(segs, n, sizeof *segs, cmp_seg);
+    *out = segs;
+    *nout = n;
+    segs = NULL;
+cleanup:
+    fd_free(segs);
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    return st;
+}
+
+/* Segments (sorted by centre) → lines by single-linkage clustering. */
+static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gline **out,
+                               size_t *nout, fd_diag *dg)
+{
+    gline *lines;
+    size_t i, k = 0;
+    *out = NULL;
+    *nout = 0;
+    lines = fd_calloc(n > 0 ? n : 1, sizeof *lines);
+    if (lines == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+    for (i = 0; i < n; i++) {
+        const gseg *s = &segs[i];
+        if (k > 0 && s->c - segs[i - 1].c <= p->tol) {
+            gline *l = &lines[k - 1];
+            l->pos += s->c * s->len;
+            l->wsum += s->len;
+            if (s->lo < l->lo) l->lo = s->lo;
+            if (s->hi > l->hi) l->hi = s->hi;
+            if (s->thick > l->thick) l->thick = s->thick;
+        } else {
+            gline *l = &lines[k++];
+            l->pos = s->c * s->len;
+            l->wsum = s->len;
+            l->lo = s->lo;
+            l->hi = s->hi;
+            l->thick = s->thick;
+            l->keep = 1;
+        }
+    }
+    for (i = 0; i < k; i++) lines[i].pos /= lines[i].wsum;
+    /* Positions closer than minsep are one line (a double or smeared rule). */
+    {
+        size_t j = 0;
+        for (i = 0; i < k; i++) {
+            if (j > 0 && lines[i].pos - lines[j - 1].pos < p->minsep) {
+                gline *a = &lines[j - 1];
+                const gline *b = &lines[i];
+                a->pos = (a->pos * a->wsum + b->pos * b->wsum) / (a->wsum + b->wsum);
+                a->wsum += b->wsum;
+                if (b->lo < a->lo) a->lo = b->lo;
+                if (b->hi > a->hi) a->hi = b->hi;
+                if (b->thick > a->thick) a->thick = b->thick;
+            } else {
+                lines[j++] = lines[i];
+            }
+        }
+        k = j;
+    }
+    *out = lines;
+    *nout = k;
+    return FD_OK;
+}
+
+/* Step 4: keep lines that cross at least two lines of the other direction. */
+static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol)
+{
+    int changed = 1;
+    size_t i, j;
+    while (changed) {
+        changed = 0;
+        for (i = 0; i < nh; i++) h[i].crosses = 0;
+        for (j = 0; j < nv; j++) v[j].crosses = 0;
+        for (i = 0; i < nh; i++) {
+            if (!h[i].keep) continue;
+            for (j = 0; j < nv; j++) {
+                if (!v[j].keep) continue;
+                if (v[j].pos >= h[i].lo - tol && v[j].pos <= h[i].hi + tol &&
+                    h[i].pos >= v[j].lo - tol && h[i].pos <= v[j].hi + tol) {
+                    h[i].crosses++;
+                    v[j].crosses++;
+                }
+            }
+        }
+        for (i = 0; i < nh; i++)
+            if (h[i].keep && h[i].crosses < 2) {
+                h[i].keep = 0;
+                changed = 1;
+            }
+        for (j = 0; j < nv; j++)
+            if (v[j].keep && v[j].crosses < 2) {
+                v[j].keep = 0;
+                changed = 1;
+            }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Boundary tests                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Fraction of the boundary lo..hi (along the line) at position pos (across)
+ * where the mask has ink within ±band of pos. Rows/columns near the ends
+ * (the crossing rules) are left out. Uses raw word access on the 1 bpp
+ * mask for speed. */
+static double coverage(PIX *mask, int horiz, int pos, int lo, int hi, int band, int margin)
+{
+    l_uint32 *data = pixGetData(mask);
+    l_int32 wpl = pixGetWpl(mask), w = pixGetWidth(mask), h = pixGetHeight(mask);
+    int a = lo + margin, b = hi - margin, t, hits = 0, total = 0;
+    int c0 = pos - band, c1 = pos + band;
+    if (b < a) {
+        a = (lo + hi) / 2;
+        b = a;
+    }
+    if (c0 < 0) c0 = 0;
+    if (horiz) {
+        if (c1 > h - 1) c1 = h - 1;
+        if (a < 0) a = 0;
+        if (b > w - 1) b = w - 1;
+    } else {
+        if (c1 > w - 1) c1 = w - 1;
+        if (a < 0) a = 0;
+        if (b > h - 1) b = h - 1;
+    }
+    if (c1 < c0 || b < a) return 0.0;
+    for (t = a; t <= b; t++) {
+        int c, hit = 0;
+        for (c = c0; c <= c1 && !hit; c++) {
+            if (horiz) hit = GET_DATA_BIT(data + (size_t)c * (size_t)wpl, t) != 0;
+            else hit = GET_DATA_BIT(data + (size_t)t * (size_t)wpl, c) != 0;
+        }
+        hits += hit;
+        total++;
+    }
+    return total > 0 ? (double)hits / total : 0.0;
+}
+
+/* Minimum coverage for a boundary segment to count as a ruling line. */
+#define FD_MIN_COVERAGE 0.7
+
+typedef struct gwork {
+    int *xs, *ys;
+    size_t nx, ny;
+    unsigned char *vb;  /* vb[r * nx + k]: vertical boundary at xs[k] in row r exists */
+    unsigned char *hb;  /* hb[k * nx + c]: horizontal boundary at ys[k] in column c exists */
+} gwork;
+
+static void boundary_tests(PIX *hmask, PIX *vmask, gwork *g, const gparams *p)
+{
+    size_t r, c, k;
+    for (r = 0; r + 1 < g->ny; r++)
+        for (k = 0; k < g->nx; k++)
+            g->vb[r * g->nx + k] =
+                coverage(vmask, 0, g->xs[k], g->ys[r], g->ys[r + 1], p->band, p->maxthick / 2 + 1) >=
+                FD_MIN_COVERAGE;
+    for (k = 0; k < g->ny; k++)
+        for (c = 0; c + 1 < g->nx; c++)
+            g->hb[k * g->nx + c] =
+                coverage(hmask, 1, g->ys[k], g->xs[c], g->xs[c + 1], p->band, p->maxthick / 2 + 1) >=
+                FD_MIN_COVERAGE;
+}
+
+/* Step 6: drops interior positions along which no boundary exists. Both
+ * directions are judged on the current tests before anything is removed
+ * (the test arrays are indexed by the current counts). Returns the number
+ * of positions removed. */
+static size_t prune_positions(gwork *g)
+{
+    size_t removed = 0, k, r, c, nx = g->nx, ny = g->ny, j;
+    unsigned char dropx[4096], dropy[4096];
+    if (nx > sizeof dropx || ny > sizeof dropy) return 0;
+    memset(dropx, 0, nx);
+    memset(dropy, 0, ny);
+    for (k = 1; k + 1 < nx; k++) {
+        int any = 0;
+        for (r = 0; r + 1 < ny && !any; r++) any = g->vb[r * nx + k];
+        dropx[k] = (unsigned char)!any;
+    }
+    for (k = 1; k + 1 < ny; k++) {
+        int any = 0;
+        for (c = 0; c + 1 < nx && !any; c++) any = g->hb[k * nx + c];
+        dropy[k] = (unsigned char)!any;
+    }
+    for (k = 0, j = 0; k < nx; k++)
+        if (!dropx[k]) g->xs[j++] = g->xs[k];
+    removed += nx - j;
+    g->nx = j;
+    for (k = 0, j = 0; k < ny; k++)
+        if (!dropy[k]) g->ys[j++] = g->ys[k];
+    removed += ny - j;
+    g->ny = j;
+    return removed;
+}
+
+/* Drops outer positions that have no boundary at all (a stray frame), so
+ * that the table starts at a real rule. Returns the number removed. */
+static size_t trim_outer(gwork *g)
+{
+    size_t removed = 0, r, c, j;
+    int any;
+    if (g->nx >= 3) {
+        any = 0;
+        for (r = 0; r + 1 < g->ny && !any; r++) any = g->vb[r * g->nx + 0];
+        if (!any) {
+            for (j = 0; j + 1 < g->nx; j++) g->xs[j] = g->xs[j + 1];
+            g->nx--;
+            return 1;
+        }
+        any = 0;
+        for (r = 0; r + 1 < g->ny && !any; r++) any = g->vb[r * g->nx + g->nx - 1];
+        if (!any) {
+            g->nx--;
+            return 1;
+        }
+    }
+    if (g->ny >= 3) {
+        any = 0;
+        for (c = 0; c + 1 < g->nx && !any; c++) any = g->hb[0 * g->nx + c];
+        if (!any) {
+            for (j = 0; j + 1 < g->ny; j++) g->ys[j] = g->ys[j + 1];
+            g->ny--;
+            return 1;
+        }
+        any = 0;
+        for (c = 0; c + 1 < g->nx && !any; c++) any = g->hb[(g->ny - 1) * g->nx + c];
+        if (!any) {
+            g->ny--;
+            return 1;
+        }
+    }
+    return removed;
+}
+
+static size_t uf_find(size_t *parent, size_t i)
+{
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+static void uf_union(size_t *parent, size_t a, size_t b)
+{
+    a = uf_find(parent, a);
+    b = uf_find(parent, b);
+    if (a != b) parent[a < b ? b : a] = a < b ? a : b;
+}
+
+/* Step 5: slots → cells. */
+static fd_status build_cells(const gwork *g, fd_grid *out, fd_diag *dg)
+{
+    size_t nr = g->ny - 1, nc = g->nx - 1, ns = nr * nc, i, r, c;
+    size_t *parent = NULL;
+    int *r0 = NULL, *r1 = NULL, *c0 = NULL, *c1 = NULL;
+    int changed = 1;
+    fd_status st = FD_OK;
+
+    parent = fd_malloc(ns * sizeof *parent);
+    r0 = fd_malloc(ns * sizeof *r0);
+    r1 = fd_malloc(ns * sizeof *r1);
+    c0 = fd_malloc(ns * sizeof *c0);
+    c1 = fd_malloc(ns * sizeof *c1);
+    if (parent == NULL || r0 == NULL || r1 == NULL || c0 == NULL || c1 == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < ns; i++) parent[i] = i;
+    for (r = 0; r < nr; r++)
+        for (c = 0; c + 1 < nc; c++)
+            if (!g->vb[r * g->nx + c + 1]) uf_union(parent, r * nc + c, r * nc + c + 1);
+    for (r = 0; r + 1 < nr; r++)
+        for (c = 0; c < nc; c++)
+            if (!g->hb[(r + 1) * g->nx + c]) uf_union(parent, r * nc + c, (r + 1) * nc + c);
+
+    /* Grow every group to its bounding rectangle, absorbing the groups it
+     * overlaps, until all groups are rectangles. */
+    while (changed) {
+        changed = 0;
+        for (i = 0; i < ns; i++) {
+            r0[i] = INT_MAX;
+            c0[i] = INT_MAX;
+            r1[i] = -1;
+            c1[i] = -1;
+        }
+        for (r = 0; r < nr; r++)
+            for (c = 0; c < nc; c++) {
+                size_t root = uf_find(parent, r * nc + c);
+                if ((int)r < r0[root]) r0[root] = (int)r;
+                if ((int)r > r1[root]) r1[root] = (int)r;
+                if ((int)c < c0[root]) c0[root] = (int)c;
+                if ((int)c > c1[root]) c1[root] = (int)c;
+            }
+        for (r = 0; r < nr; r++)
+            for (c = 0; c < nc; c++) {
+                size_t s = r * nc + c, root = uf_find(parent, s);
+                int rr, cc;
+                if (root != s) continue;
+                for (rr = r0[root]; rr <= r1[root]; rr++)
+                    for (cc = c0[root]; cc <= c1[root]; cc++) {
+                        size_t o = (size_t)rr * nc + (size_t)cc;
+                        if (uf_find(parent, o) != root) {
+                            uf_union(parent, root, o);
+                            changed = 1;
+                        }
+                    }
+            }
+    }
+
+    out->cells = fd_calloc(ns, sizeof *out->cells);
+    if (out->cells == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+        goto cleanup;
+    }
+    /* Roots are the smallest slot index of their group, i.e. the top-left
+     * slot, so walking slots in row-major order emits cells ordered by
+     * row, then column. */
+    out->n_cells = 0;
+    for (r = 0; r < nr; r++)
+        for (c = 0; c < nc; c++) {
+            size_t s = r * nc + c;
+            fd_cell *cell;
+            if (uf_find(parent, s) != s) continue;
+            cell = &out->cells[out->n_cells++];
+            cell->row = (int)r;
+            cell->col = (int)c;
+            cell->rowspan = r1[s] - r0[s] + 1;
+            cell->colspan = c1[s] - c0[s] + 1;
+            cell->box[0] = g->xs[c];
+            cell->box[1] = g->ys[r];
+            cell->box[2] = g->xs[c + (size_t)cell->colspan] - g->xs[c];
+            cell->box[3] = g->ys[r + (size_t)cell->rowspan] - g->ys[r];
+        }
+cleanup:
+    fd_free(parent);
+    fd_free(r0);
+    fd_free(r1);
+    fd_free(c0);
+    fd_free(c1);
+    return st;
+}
+
+/* Debug lines: the runs of existing boundaries along every position. */
+static fd_status debug_lines(const gwork *g, const gline *hl, size_t nhl, const gline *vl,
+                             size_t nvl, fd_grid_debug *dbg, fd_diag *dg)
+{
+    size_t k, r, c, n;
+    int thick_h = 1, thick_v = 1;
+    for (k = 0; k < nhl; k++)
+        if (hl[k].keep && hl[k].thick > thick_h) thick_h = hl[k].thick;
+    for (k = 0; k < nvl; k++)
+        if (vl[k].keep && vl[k].thick > thick_v) thick_v = vl[k].thick;
+    dbg->hlines = fd_calloc(g->ny * g->nx + 1, sizeof *dbg->hlines);
+    dbg->vlines = fd_calloc(g->ny * g->nx + 1, sizeof *dbg->vlines);
+    if (dbg->hlines == NULL || dbg->vlines == NULL)
+        return fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+    n = 0;
+    for (k = 0; k < g->ny; k++) {
+        c = 0;
+        while (c + 1 < g->nx) {
+            size_t e;
+            if (!g->hb[k * g->nx + c]) {
+                c++;
+                continue;
+            }
+            e = c;
+            while (e + 1 < g->nx && g->hb[k * g->nx + e]) e++;
+            dbg->hlines[n].x0 = g->xs[c];
+            dbg->hlines[n].x1 = g->xs[e];
+            dbg->hlines[n].y0 = dbg->hlines[n].y1 = g->ys[k];
+            dbg->hlines[n].thickness = thick_h;
+            n++;
+            c = e;
+        }
+    }
+    dbg->n_hlines = n;
+    n = 0;
+    for (k = 0; k < g->nx; k++) {
+        r = 0;
+        while (r + 1 < g->ny) {
+            size_t e;
+            if (!g->vb[r * g->nx + k]) {
+                r++;
+                continue;
+            }
+            e = r;
+            while (e + 1 < g->ny && g->vb[e * g->nx + k]) e++;
+            dbg->vlines[n].y0 = g->ys[r];
+            dbg->vlines[n].y1 = g->ys[e];
+            dbg->vlines[n].x0 = dbg->vlines[n].x1 = g->xs[k];
+            dbg->vlines[n].thickness = thick_v;
+            n++;
+            r = e;
+        }
+    }
+    dbg->n_vlines = n;
+    return FD_OK;
+}
+
+fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug *dbg,
+                         fd_diag *dg)
+{
+    PIX *bin = NULL, *hmask = NULL, *vmask = NULL;
+    gseg *hs = NULL, *vs = NULL;
+    gline *hl = NULL, *vl = NULL;
+    size_t nhs = 0, nvs = 0, nhl = 0, nvl = 0, i;
+    gparams p;
+    gwork g;
+    l_int32 w, h;
+    fd_status st = FD_OK;
+
+    memset(&g, 0, sizeof g);
+    if (out == NULL || page == NULL || (page->binary == NULL && page->gray == NULL))
+        return fd_diag_fail(dg, FD_ERR_USAGE, "fd_grid_detect: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (dbg != NULL) memset(dbg, 0, sizeof *dbg);
+    out->page = page->page;
+
+    if (page->binary != NULL && pixGetDepth(page->binary) == 1) {
+        bin = pixClone(page->binary);
+    } else {
+        PIX *g8 = page->gray != NULL ? page->gray : page->binary;
+        bin = pixConvertTo1(g8, 180);
+    }
+    if (bin == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "page %d: grid: page image unusable", page->page);
+        goto cleanup;
+    }
+    w = pixGetWidth(bin);
+    h = pixGetHeight(bin);
+    out->width = w;
+    out->height = h;
+    params_init(&p, w, h, page->dpi);
+
+    hmask = line_mask(bin, 1, &p);
+    vmask = line_mask(bin, 0, &p);
+    if (hmask == NULL || vmask == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: morphology failed", page->page);
+        goto cleanup;
+    }
+    st = mask_segments(hmask, bin, 1, &p, &hs, &nhs, dg);
+    if (st == FD_OK) st = mask_segments(vmask, bin, 0, &p, &vs, &nvs, dg);
+    if (st == FD_OK) st = cluster_lines(hs, nhs, &p, &hl, &nhl, dg);
+    if (st == FD_OK) st = cluster_lines(vs, nvs, &p, &vl, &nvl, dg);
+    if (st != FD_OK) goto cleanup;
+    filter_crossing(hl, nhl, vl, nvl, p.tol);
+
+    g.xs = fd_calloc(nvl + 1, sizeof *g.xs);
+    g.ys = fd_calloc(nhl + 1, sizeof *g.ys);
+    if (g.xs == NULL || g.ys == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < nvl; i++)
+        if (vl[i].keep) g.xs[g.nx++] = (int)lround(vl[i].pos);
+    for (i = 0; i < nhl; i++)
+        if (hl[i].keep) g.ys[g.ny++] = (int)lround(hl[i].pos);
+    if (g.nx < 2 || g.ny < 2) goto cleanup; /* no table: not an error */
+
+    g.vb = fd_calloc(g.nx * g.ny, 1);
+    g.hb = fd_calloc(g.nx * g.ny, 1);
+    if (g.vb == NULL || g.hb == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+        goto cleanup;
+    }
+    for (;;) {
+        boundary_tests(hmask, vmask, &g, &p);
+        if (g.nx < 2 || g.ny < 2) break;
+        if (trim_outer(&g) > 0) continue;
+        if (prune_positions(&g) == 0) break;
+    }
+    if (g.nx < 2 || g.ny < 2) goto cleanup;
+
+    out->xs = fd_malloc(g.nx * sizeof *out->xs);
+    out->ys = fd_malloc(g.ny * sizeof *out->ys);
+    if (out->xs == NULL || out->ys == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+        goto cleanup;
+    }
+    memcpy(out->xs, g.xs, g.nx * sizeof *out->xs);
+    memcpy(out->ys, g.ys, g.ny * sizeof *out->ys);
+    out->n_xs = g.nx;
+    out->n_ys = g.ny;
+    out->table_box[0] = g.xs[0];
+    out->table_box[1] = g.ys[0];
+    out->table_box[2] = g.xs[g.nx - 1] - g.xs[0];
+    out->table_box[3] = g.ys[g.ny - 1] - g.ys[0];
+    st = build_cells(&g, out, dg);
+    if (st == FD_OK && dbg != NULL) st = debug_lines(&g, hl, nhl, vl, nvl, dbg, dg);
+
+cleanup:
+    if (st != FD_OK) {
+        fd_grid_clear(out);
+        if (dbg != NULL) fd_grid_debug_clear(dbg);
+    }
+    fd_free(g.xs);
+    fd_free(g.ys);
+    fd_free(g.vb);
+    fd_free(g.hb);
+    fd_free(hs);
+    fd_free(vs);
+    fd_free(hl);
+    fd_free(vl);
+    pixDestroy(&hmask);
+    pixDestroy(&vmask);
+    pixDestroy(&bin);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Debug images                                                       */
+/* ------------------------------------------------------------------ */
+
+fd_status fd_grid_write_debug(const char *dir, const fd_page_image *page, const fd_grid *grid,
+                              const fd_grid_debug *dbg, fd_diag *dg)
+{
+    char path[4096];
+    PIX *rgb = NULL;
+    size_t i;
+    fd_status st = FD_OK;
+    if (dir == NULL || page == NULL || page->gray == NULL)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "fd_grid_write_debug: NULL argument");
+    if (fd_snprintf(path, sizeof path, "%s/page-%03d-clean.png", dir, page->page) != 0)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "debug directory path too long: %s", dir);
+    if (pixWrite(path, page->gray, IFF_PNG) != 0)
+        return fd_diag_fail(dg, FD_ERR_IO, "cannot write debug image %s", path);
+
+    rgb = pixConvertTo32(page->gray);
+    if (rgb == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "debug image: out of memory");
+    if (grid != NULL) {
+        /* Cells in green, inset by 3 px so that they do not hide the rules. */
+        for (i = 0; i < grid->n_cells; i++) {
+            const fd_cell *c = &grid->cells[i];
+            BOX *b = boxCreate(c->box[0] + 3, c->box[1] + 3, c->box[2] - 6, c->box[3] - 6);
+            if (b != NULL) pixRenderBoxArb(rgb, b, 2, 0, 170, 0);
+            boxDestroy(&b);
+        }
+    }
+    if (dbg != NULL) {
+        for (i = 0; i < dbg->n_hlines; i++) {
+            const fd_line *l = &dbg->hlines[i];
+            pixRenderLineArb(rgb, l->x0, l->y0, l->x1, l->y1, 2, 230, 0, 0);
+        }
+        for (i = 0; i < dbg->n_vlines; i++) {
+            const fd_line *l = &dbg->vlines[i];
+            pixRenderLineArb(rgb, l->x0, l->y0, l->x1, l->y1, 2, 0, 0, 230);
+        }
+    }
+    if (fd_snprintf(path, sizeof path, "%s/page-%03d-grid.png", dir, page->page) != 0) {
+        st = fd_diag_fail(dg, FD_ERR_USAGE, "debug directory path too long: %s", dir);
+        goto cleanup;
+    }
+    if (pixWrite(path, rgb, IFF_PNG) != 0) {
+        st = fd_diag_fail(dg, FD_ERR_IO, "cannot write debug image %s", path);
+        goto cleanup;
+    }
+cleanup:
+    pixDestroy(&rgb);
+    return st;
+}

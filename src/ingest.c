@@ -1,3 +1,1117 @@
-/* stub: ingest module, to be written */
-#include "common.h"
-typedef int fd_ingest_placeholder;
+/*
+ * Scan ingest: file → decoded pages (fd_source) → cleaned pages
+ * (fd_page_clean). See ingest.h for the contract.
+ *
+ * Decoding: raster formats go through Leptonica, PDF through poppler-glib.
+ * The format is taken from the file's bytes, never from its name. Before a
+ * raster file reaches a decoder, its container structure is checked here
+ * (PNG chunk lengths and CRCs, JPEG marker chain and end-of-image marker,
+ * RIFF/BMP declared sizes): a truncated or damaged file then fails with our
+ * own message instead of reaching libpng/libjpeg, whose default handlers
+ * would print to stderr (the library never prints).
+ *
+ * Cleaning, in this order (all on the page as decoded):
+ *   1. gray conversion with colour suppression (red seals, coloured marks);
+ *   2. background normalisation (uneven illumination, gray paper → white);
+ *   3. skew measurement on a binarised copy and rotation about the page
+ *      centre, keeping the page size (so coordinates match the source);
+ *   4. orientation (0/90/180/270) from the table's ruling lines;
+ *   5. binarisation of the final gray page.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "ingest.h"
+
+#include <leptonica/allheaders.h>
+#include <poppler.h>
+#include <cairo.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Smallest page side accepted, pixels: below this no form can be read and
+ * the cleaning steps (tiles, structuring elements) lose their meaning. */
+#define FD_MIN_SIDE 32
+
+#define FD_PI 3.14159265358979323846
+
+/* Resolutions outside this range, as stored in a file header, are treated
+ * as unknown (many encoders write 1 or 72 by default). */
+#define FD_DPI_MIN 50
+#define FD_DPI_MAX 2400
+
+/* PDF render resolution bounds, pixels per inch. */
+#define FD_PDF_DPI_MIN 72
+#define FD_PDF_DPI_MAX 600
+
+typedef enum src_kind { SRC_RASTER, SRC_TIFF, SRC_PDF } src_kind;
+
+struct fd_source {
+    char *path;            /* owned copy, for messages */
+    src_kind kind;
+    int iff;               /* Leptonica IFF_* for raster kinds */
+    const char *format;    /* static string */
+    int n_pages;
+    fd_ingest_limits lim;
+    l_uint8 *data;         /* raster kinds: the whole file (owned, fd_malloc) */
+    size_t size;
+    PopplerDocument *pdf;  /* SRC_PDF: owned reference */
+};
+
+/* Leptonica's API takes non-const PIX * even where it only reads; the
+ * pixels of a const PIX are never written through the result. */
+static PIX *pix_unconst(const PIX *p)
+{
+    union {
+        const PIX *c;
+        PIX *m;
+    } u;
+    u.c = p;
+    return u.m;
+}
+
+void fd_ingest_limits_default(fd_ingest_limits *lim)
+{
+    if (lim == NULL) return;
+    lim->max_pixels = 150000000LL;
+    lim->max_side = 30000;
+    lim->max_file_bytes = 512LL * 1024 * 1024;
+    lim->pdf_default_dpi = 300;
+}
+
+void fd_clean_options_default(fd_clean_options *opt)
+{
+    if (opt == NULL) return;
+    opt->fix_orientation = 1;
+    opt->max_skew_deg = 10.0;
+    opt->suppress_color = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Container checks                                                   */
+/* ------------------------------------------------------------------ */
+
+/* strerror is not thread-safe; the XSI strerror_r is. */
+static const char *errtext(int e, char *buf, size_t n)
+{
+    if (strerror_r(e, buf, n) != 0) fd_snprintf(buf, n, "error %d", e);
+    return buf;
+}
+
+static uint32_t be32(const l_uint8 *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static uint32_t le32(const l_uint8 *p)
+{
+    return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | (uint32_t)p[0];
+}
+
+/* CRC-32 as used by PNG (ISO 3309, reflected polynomial 0xEDB88320). */
+static uint32_t png_crc(const l_uint8 *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    size_t i;
+    int k;
+    for (i = 0; i < n; i++) {
+        c ^= p[i];
+        for (k = 0; k < 8; k++) c = (c & 1u) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+static fd_status check_png(const fd_source *src, fd_diag *dg)
+{
+    static const l_uint8 sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    size_t pos = 8;
+    int first = 1;
+    if (src->size < 8 || memcmp(src->data, sig, 8) != 0)
+        return fd_diag_fail(dg, FD_ERR_INPUT, "%s: not a PNG file (bad signature)", src->path);
+    for (;;) {
+        uint32_t len;
+        char type[5];
+        if (src->size - pos < 12)
+            return fd_diag_fail(dg, FD_ERR_INPUT,
+                                "%s: truncated PNG (file ends at byte %zu before the IEND chunk)",
+                                src->path, src->size);
+        len = be32(src->data + pos);
+        memcpy(type, src->data + pos + 4, 4);
+        type[4] = '\0';
+        if (len > 0x7FFFFFFFu || (size_t)len > src->size - pos - 12)
+            return fd_diag_fail(dg, FD_ERR_INPUT,
+                                "%s: truncated PNG (chunk at byte %zu claims %lu bytes, file has %zu)",
+                                src->path, pos, (unsigned long)len, src->size);
+        if (first && strcmp(type, "IHDR") != 0)
+            return fd_diag_fail(dg, FD_ERR_INPUT, "%s: corrupt PNG (first chunk is not IHDR)",
+                                src->path);
+        if (png_crc(src->data + pos + 4, (size_t)len + 4) != be32(src->data + pos + 8 + len))
+            return fd_diag_fail(dg, FD_ERR_INPUT,
+                                "%s: corrupt PNG (CRC error in chunk at byte %zu)", src->path, pos);
+        first = 0;
+        pos += (size_t)len + 12;
+        if (strcmp(type, "IEND") == 0) return FD_OK;
+    }
+}
+
+/* Walks the JPEG marker segments up to the first scan and requires an
+ * end-of-image marker near the end of the file. Entropy-coded data cannot
+ * contain FF D9 (FF is always stuffed or followed by a restart marker), so
+ * a missing EOI means the file was cut. */
+static fd_status check_jpeg(const fd_source *src, fd_diag *dg)
+{
+    const l_uint8 *d = src->data;
+    size_t n = src->size, pos = 2, i, lo;
+    int found_eoi = 0;
+    if (n < 4 || d[0] != 0xFF || d[1] != 0xD8)
+        return fd_diag_fail(dg, FD_ERR_INPUT, "%s: not a JPEG file (no start-of-image marker)",
+                            src->path);
+    for (;;) {
+        l_uint8 m;
+        size_t seglen;
+        while (pos < n && d[pos] == 0xFF) pos++; /* fill bytes */
+        if (pos >= n)
+            return fd_diag_fail(dg, FD_ERR_INPUT, "%s: truncated JPEG (no image data)", src->path);
+        m = d[pos++];
+        if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) continue; /* no length */
+        if (m == 0xD9)
+            return fd_diag_fail(dg, FD_ERR_INPUT, "%s: corrupt JPEG (end marker before any scan)",
+                                src->path);
+        if (n - pos < 2)
+            return fd_diag_fail(dg, FD_ERR_INPUT, "%s: truncated JPEG (inside a header segment)",
+                                src->path);
+        seglen = ((size_t)d[pos] << 8) | d[pos + 1];
+        if (seglen < 2 || seglen > n - pos)
+            return fd_diag_fail(dg, FD_ERR_INPUT,
+                                "%s: truncated JPEG (segment at byte %zu runs past the end)",
+                                src->path, pos - 2);
+        pos += seglen;
+        if (m == 0xDA) break; /* start of scan: entropy data follows */
+    }
+    lo = n > 65536 ? n - 65536 : pos;
+    if (lo < pos) lo = pos;
+    for (i = n - 1; i > lo; i--) {
+        if (d[i - 1] == 0xFF && d[i] == 0xD9) {
+            found_eoi = 1;
+            break;
+        }
+    }
+    if (!found_eoi)
+        return fd_diag_fail(dg, FD_ERR_INPUT, "%s: truncated JPEG (no end-of-image marker)",
+                            src->path);
+    return FD_OK;
+}
+
+static fd_status check_riff_bmp(const fd_source *src, fd_diag *dg)
+{
+    if (src->iff == IFF_WEBP) {
+        uint32_t riff;
+        if (src->size < 12)
+            return fd_diag_fail(dg, FD_ERR_INPUT, "%s: truncated WebP header", src->path);
+        riff = le32(src->data + 4);
+        if ((size_t)riff > src->size - 8)
+            return fd_diag_fail(dg, FD_ERR_INPUT,
+                                "%s: truncated WebP (RIFF size %lu, file has %zu bytes)",
+                                src->path, (unsigned long)riff, src->size);
+    } else if (src->iff == IFF_BMP) {
+        uint32_t declared, offbits;
+        if (src->size < 54)
+            return fd_diag_fail(dg, FD_ERR_INPUT, "%s: truncated BMP header", src->path);
+        declared = le32(src->data + 2);
+        offbits = le32(src->data + 10);
+        if ((size_t)declared > src->size || (size_t)offbits >= src->size)
+            return fd_diag_fail(dg, FD_ERR_INPUT,
+                                "%s: truncated BMP (header claims %lu bytes, file has %zu)",
+                                src->path, (unsigned long)declared, src->size);
+    }
+    return FD_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening                                                            */
+/* ------------------------------------------------------------------ */
+
+static const char *iff_name(int iff)
+{
+    switch (iff) {
+    case IFF_BMP: return "bmp";
+    case IFF_JFIF_JPEG: return "jpeg";
+    case IFF_PNG: return "png";
+    case IFF_PNM: return "pnm";
+    case IFF_GIF: return "gif";
+    case IFF_WEBP: return "webp";
+    case IFF_JP2: return "jp2";
+    case IFF_SPIX: return "spix";
+    case IFF_PS: return "postscript";
+    default: break;
+    }
+    if (L_FORMAT_IS_TIFF(iff)) return "tiff";
+    return "unknown";
+}
+
+/* Checks a page size against the guards; page is 1-based (0: the file). */
+static fd_status check_size(const fd_source *src, int page, long long w, long long h, fd_diag *dg)
+{
+    if (w <= 0 || h <= 0)
+        return fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: invalid image size %lldx%lld",
+                            src->path, page, w, h);
+    if (w > src->lim.max_side || h > src->lim.max_side || w * h > src->lim.max_pixels)
+        return fd_diag_fail(dg, FD_ERR_LIMIT,
+                            "%s: page %d: image of %lldx%lld pixels exceeds the limit "
+                            "(%d pixels per side, %lld pixels per page)",
+                            src->path, page, w, h, src->lim.max_side, src->lim.max_pixels);
+    if (w < FD_MIN_SIDE || h < FD_MIN_SIDE)
+        return fd_diag_fail(dg, FD_ERR_INPUT,
+                            "%s: page %d: image of %lldx%lld pixels is too small to hold a form "
+                            "(minimum %dx%d)",
+                            src->path, page, w, h, FD_MIN_SIDE, FD_MIN_SIDE);
+    return FD_OK;
+}
+
+static fd_status read_whole_file(fd_source *src, FILE *fp, fd_diag *dg)
+{
+    size_t got;
+    src->data = fd_malloc(src->size);
+    if (src->data == NULL)
+        return fd_diag_fail(dg, FD_ERR_NOMEM, "%s: out of memory reading %zu bytes", src->path,
+                            src->size);
+    got = fread(src->data, 1, src->size, fp);
+    if (got != src->size)
+        return fd_diag_fail(dg, FD_ERR_IO, "%s: read error after %zu of %zu bytes", src->path,
+                            got, src->size);
+    return FD_OK;
+}
+
+static fd_status open_pdf(fd_source *src, fd_diag *dg)
+{
+    GError *err = NULL;
+    char eb[128];
+    int fd;
+    fd_status st = FD_OK;
+    fd = open(src->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fd_diag_fail(dg, FD_ERR_IO, "%s: cannot open: %s", src->path, errtext(errno, eb, sizeof eb));
+    /* poppler takes ownership of fd, on failure too. */
+    src->pdf = poppler_document_new_from_fd(fd, NULL, &err);
+    if (src->pdf == NULL) {
+        if (err != NULL && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED)
+            st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: PDF is encrypted and needs a password",
+                              src->path);
+        else
+            st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: PDF cannot be read (%s)", src->path,
+                              err != NULL ? err->message : "unknown error");
+        goto cleanup;
+    }
+    src->n_pages = poppler_document_get_n_pages(src->pdf);
+    if (src->n_pages <= 0) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: PDF has no pages (damaged or truncated?)",
+                          src->path);
+        goto cleanup;
+    }
+cleanup:
+    if (err != NULL) g_error_free(err);
+    return st;
+}
+
+static fd_status open_raster(fd_source *src, fd_diag *dg)
+{
+    fd_status st = FD_OK;
+    l_int32 fmt = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+
+    if (src->iff == IFF_PNG) st = check_png(src, dg);
+    else if (src->iff == IFF_JFIF_JPEG) st = check_jpeg(src, dg);
+    else if (src->iff == IFF_WEBP || src->iff == IFF_BMP) st = check_riff_bmp(src, dg);
+    if (st != FD_OK) return st;
+
+    if (L_FORMAT_IS_TIFF(src->iff)) {
+        FILE *fp = fopenReadFromMemory(src->data, src->size);
+        l_int32 n = 0;
+        src->kind = SRC_TIFF;
+        if (fp == NULL)
+            return fd_diag_fail(dg, FD_ERR_NOMEM, "%s: cannot scan TIFF directories", src->path);
+        if (tiffGetCount(fp, &n) != 0) n = 0;
+        fclose(fp);
+        if (n <= 0)
+            return fd_diag_fail(dg, FD_ERR_INPUT, "%s: TIFF has no readable page", src->path);
+        src->n_pages = n;
+        return FD_OK;
+    }
+    src->kind = SRC_RASTER;
+    src->n_pages = 1;
+    /* A single-page file is checked here: if its only page cannot be read,
+     * nothing of the file can, and the caller learns it at open. */
+    if (pixReadHeaderMem(src->data, src->size, &fmt, &w, &h, &bps, &spp, &cmap) != 0)
+        return fd_diag_fail(dg, FD_ERR_INPUT, "%s: %s header cannot be read (corrupt file?)",
+                            src->path, src->format);
+    return check_size(src, 1, w, h, dg);
+}
+
+fd_status fd_source_open(const char *path, const fd_ingest_limits *lim, fd_source **out,
+                         fd_diag *dg)
+{
+    fd_source *src = NULL;
+    FILE *fp = NULL;
+    struct stat sb;
+    l_uint8 head[1024];
+    char eb[128];
+    size_t nhead;
+    l_int32 iff = IFF_UNKNOWN;
+    fd_status st = FD_OK;
+
+    if (out == NULL || path == NULL)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "fd_source_open: NULL argument");
+    *out = NULL;
+    src = fd_calloc(1, sizeof *src);
+    if (src == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+    if (lim != NULL) src->lim = *lim;
+    else fd_ingest_limits_default(&src->lim);
+    src->path = fd_strdup(path);
+    if (src->path == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+        goto cleanup;
+    }
+
+    fp = fopen(path, "rb");
+    if (fp == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_IO, "%s: cannot open: %s", path, errtext(errno, eb, sizeof eb));
+        goto cleanup;
+    }
+    if (fstat(fileno(fp), &sb) != 0) {
+        st = fd_diag_fail(dg, FD_ERR_IO, "%s: cannot stat: %s", path, errtext(errno, eb, sizeof eb));
+        goto cleanup;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        st = fd_diag_fail(dg, FD_ERR_IO, "%s: not a regular file", path);
+        goto cleanup;
+    }
+    if (sb.st_size == 0) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: file is empty (0 bytes)", path);
+        goto cleanup;
+    }
+    if ((long long)sb.st_size > src->lim.max_file_bytes) {
+        st = fd_diag_fail(dg, FD_ERR_LIMIT, "%s: file of %lld bytes exceeds the limit of %lld bytes",
+                          path, (long long)sb.st_size, src->lim.max_file_bytes);
+        goto cleanup;
+    }
+    src->size = (size_t)sb.st_size;
+
+    nhead = fread(head, 1, sizeof head, fp);
+    if (nhead == 0) {
+        st = fd_diag_fail(dg, FD_ERR_IO, "%s: read error", path);
+        goto cleanup;
+    }
+    /* %PDF may be preceded by junk within the first 1024 bytes. */
+    {
+        size_t i;
+        for (i = 0; i + 5 <= nhead; i++) {
+            if (memcmp(head + i, "%PDF-", 5) == 0) {
+                src->kind = SRC_PDF;
+                break;
+            }
+        }
+    }
+    if (src->kind == SRC_PDF) {
+        src->format = "pdf";
+        fclose(fp);
+        fp = NULL;
+        st = open_pdf(src, dg);
+        goto cleanup;
+    }
+
+    if (nhead < 12 || findFileFormatBuffer(head, &iff) != 0) iff = IFF_UNKNOWN;
+    src->iff = iff;
+    src->format = iff_name(iff);
+    switch (iff) {
+    case IFF_BMP: case IFF_JFIF_JPEG: case IFF_PNG: case IFF_PNM: case IFF_GIF: case IFF_WEBP:
+        break;
+    default:
+        if (L_FORMAT_IS_TIFF(iff)) break;
+        if (iff == IFF_UNKNOWN)
+            st = fd_diag_fail(dg, FD_ERR_INPUT,
+                              "%s: not a recognised image or PDF (unknown file signature)", path);
+        else
+            st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: unsupported image format (%s)", path,
+                              src->format);
+        goto cleanup;
+    }
+    if (fseek(fp, 0, SEEK_SET) != 0) {
+        st = fd_diag_fail(dg, FD_ERR_IO, "%s: cannot seek: %s", path, errtext(errno, eb, sizeof eb));
+        goto cleanup;
+    }
+    st = read_whole_file(src, fp, dg);
+    if (st != FD_OK) goto cleanup;
+    st = open_raster(src, dg);
+
+cleanup:
+    if (fp != NULL) fclose(fp);
+    if (st != FD_OK) fd_source_close(&src);
+    *out = src;
+    return st;
+}
+
+void fd_source_close(fd_source **pp)
+{
+    fd_source *src;
+    if (pp == NULL || *pp == NULL) return;
+    src = *pp;
+    if (src->pdf != NULL) g_object_unref(src->pdf);
+    fd_free(src->data);
+    fd_free(src->path);
+    fd_free(src);
+    *pp = NULL;
+}
+
+int fd_source_page_count(const fd_source *src) { return src ? src->n_pages : 0; }
+
+const char *fd_source_format(const fd_source *src) { return src ? src->format : NULL; }
+
+/* ------------------------------------------------------------------ */
+/* Page loading                                                       */
+/* ------------------------------------------------------------------ */
+
+static int sane_dpi(l_int32 res)
+{
+    return (res >= FD_DPI_MIN && res <= FD_DPI_MAX) ? (int)res : 0;
+}
+
+/* Resolution of the page's largest embedded image, pixels per inch, or 0
+ * when the page has none. The image is decoded to learn its pixel size
+ * (poppler-glib has no cheaper way). */
+static int pdf_image_dpi(PopplerPage *pg)
+{
+    GList *maps, *l;
+    double best_area = 0.0;
+    int dpi = 0;
+    maps = poppler_page_get_image_mapping(pg);
+    for (l = maps; l != NULL; l = l->next) {
+        const PopplerImageMapping *im = l->data;
+        double aw = fabs(im->area.x2 - im->area.x1), ah = fabs(im->area.y2 - im->area.y1);
+        cairo_surface_t *s;
+        if (aw < 36.0 || ah < 36.0 || aw * ah <= best_area) continue; /* < 0.5 in: a logo */
+        s = poppler_page_get_image(pg, im->image_id);
+        if (s == NULL) continue;
+        if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS &&
+            cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_IMAGE) {
+            int iw = cairo_image_surface_get_width(s), ih = cairo_image_surface_get_height(s);
+            /* Image pixels over the placed size in inches (points / 72);
+             * the larger axis is the better-conditioned estimate. */
+            double d = aw >= ah ? iw / (aw / 72.0) : ih / (ah / 72.0);
+            best_area = aw * ah;
+            dpi = (int)lround(d);
+        }
+        cairo_surface_destroy(s);
+    }
+    poppler_page_free_image_mapping(maps);
+    /* Snap to a common scanner resolution when within 2 %. */
+    {
+        static const int common[] = {72, 96, 100, 120, 150, 200, 240, 300, 400, 600};
+        size_t i;
+        for (i = 0; i < sizeof common / sizeof common[0]; i++)
+            if (dpi > 0 && abs(dpi - common[i]) * 50 <= common[i]) return common[i];
+    }
+    return dpi;
+}
+
+static fd_status load_pdf_page(fd_source *src, int page, PIX **out, int *dpi_out, fd_diag *dg)
+{
+    PopplerPage *pg = NULL;
+    cairo_surface_t *surf = NULL;
+    cairo_t *cr = NULL;
+    PIX *pix = NULL;
+    double pw = 0, ph = 0;
+    int dpi, w, h, x, y, is_gray = 1;
+    fd_status st = FD_OK;
+
+    pg = poppler_document_get_page(src->pdf, page - 1);
+    if (pg == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d cannot be read from the PDF", src->path,
+                          page);
+        goto cleanup;
+    }
+    poppler_page_get_size(pg, &pw, &ph); /* points, rotation applied */
+    if (!(pw > 0.0 && ph > 0.0 && pw < 1e6 && ph < 1e6)) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d has an invalid size (%gx%g pt)",
+                          src->path, page, pw, ph);
+        goto cleanup;
+    }
+    dpi = pdf_image_dpi(pg);
+    if (dpi == 0) dpi = src->lim.pdf_default_dpi > 0 ? src->lim.pdf_default_dpi : 300;
+    if (dpi < FD_PDF_DPI_MIN) dpi = FD_PDF_DPI_MIN;
+    if (dpi > FD_PDF_DPI_MAX) dpi = FD_PDF_DPI_MAX;
+    {
+        double dw = ceil(pw * dpi / 72.0 - 0.01), dh = ceil(ph * dpi / 72.0 - 0.01);
+        if (dw > (double)INT_MAX / 8 || dh > (double)INT_MAX / 8) {
+            st = fd_diag_fail(dg, FD_ERR_LIMIT, "%s: page %d: %gx%g pt page is too large",
+                              src->path, page, pw, ph);
+            goto cleanup;
+        }
+        w = (int)dw;
+        h = (int)dh;
+    }
+    st = check_size(src, page, w, h, dg);
+    if (st != FD_OK) goto cleanup;
+
+    surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "%s: page %d: cannot allocate a %dx%d render surface",
+                          src->path, page, w, h);
+        goto cleanup;
+    }
+    cr = cairo_create(surf);
+    cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
+    cairo_paint(cr);
+    cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+    poppler_page_render(pg, cr);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d cannot be rendered (%s)", src->path,
+                          page, cairo_status_to_string(cairo_status(cr)));
+        goto cleanup;
+    }
+    cairo_surface_flush(surf);
+
+    /* cairo RGB24 is 0x00RRGGBB per native uint32; Leptonica 32 bpp is
+     * 0xRRGGBB00. Produce 8 bpp when the page holds no colour. */
+    {
+        const unsigned char *sdata = cairo_image_surface_get_data(surf);
+        int stride = cairo_image_surface_get_stride(surf);
+        l_uint32 *ddata, *line;
+        l_int32 wpl;
+        pix = pixCreate(w, h, 32);
+        if (pix == NULL || sdata == NULL) {
+            st = fd_diag_fail(dg, FD_ERR_NOMEM, "%s: page %d: out of memory", src->path, page);
+            goto cleanup;
+        }
+        ddata = pixGetData(pix);
+        wpl = pixGetWpl(pix);
+        for (y = 0; y < h; y++) {
+            const uint32_t *srow = (const uint32_t *)(const void *)(sdata + (size_t)y * (size_t)stride);
+            line = ddata + (size_t)y * (size_t)wpl;
+            for (x = 0; x < w; x++) {
+                uint32_t v = srow[x];
+                uint32_t r = (v >> 16) & 0xFF, g = (v >> 8) & 0xFF, b = v & 0xFF;
+                if (r != g || g != b) is_gray = 0;
+                line[x] = (r << 24) | (g << 16) | (b << 8);
+            }
+        }
+        if (is_gray) {
+            PIX *g8 = pixConvertRGBToGrayFast(pix);
+            if (g8 == NULL) {
+                st = fd_diag_fail(dg, FD_ERR_NOMEM, "%s: page %d: out of memory", src->path, page);
+                goto cleanup;
+            }
+            pixDestroy(&pix);
+            pix = g8;
+        }
+        pixSetResolution(pix, dpi, dpi);
+    }
+    *out = pix;
+    pix = NULL;
+    *dpi_out = dpi;
+cleanup:
+    pixDestroy(&pix);
+    if (cr != NULL) cairo_destroy(cr);
+    if (surf != NULL) cairo_surface_destroy(surf);
+    if (pg != NULL) g_object_unref(pg);
+    return st;
+}
+
+static fd_status load_raster_page(fd_source *src, int page, PIX **out, int *dpi_out, fd_diag *dg)
+{
+    PIX *pix = NULL;
+    l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
+    fd_status st;
+
+    if (src->kind == SRC_TIFF) {
+        if (readHeaderMemTiff(src->data, src->size, page - 1, &w, &h, &bps, &spp, &res, &cmap,
+                              &fmt) != 0)
+            return fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: TIFF page header cannot be read",
+                                src->path, page);
+    } else if (pixReadHeaderMem(src->data, src->size, &fmt, &w, &h, &bps, &spp, &cmap) != 0) {
+        return fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: %s header cannot be read", src->path,
+                            page, src->format);
+    }
+    st = check_size(src, page, w, h, dg);
+    if (st != FD_OK) return st;
+
+    if (src->kind == SRC_TIFF) {
+        pix = pixReadMemTiff(src->data, src->size, page - 1);
+    } else if (src->iff == IFF_JFIF_JPEG) {
+        l_int32 nwarn = 0;
+        /* Default hint: fail on corrupt data rather than return garbage. */
+        pix = pixReadMemJpeg(src->data, src->size, 0, 1, &nwarn, 0);
+    } else {
+        pix = pixReadMem(src->data, src->size);
+    }
+    if (pix == NULL)
+        return fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: %s data cannot be decoded (corrupt?)",
+                            src->path, page, src->format);
+    if (pixGetWidth(pix) != w || pixGetHeight(pix) != h) {
+        pixDestroy(&pix);
+        return fd_diag_fail(dg, FD_ERR_INPUT,
+                            "%s: page %d: decoded size differs from the header (corrupt file)",
+                            src->path, page);
+    }
+    *dpi_out = sane_dpi(pixGetXRes(pix));
+    *out = pix;
+    return FD_OK;
+}
+
+fd_status fd_source_load_page(fd_source *src, int page, PIX **out, int *dpi, fd_diag *dg)
+{
+    int d = 0;
+    fd_status st;
+    if (out != NULL) *out = NULL;
+    if (dpi != NULL) *dpi = 0;
+    if (src == NULL || out == NULL)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "fd_source_load_page: NULL argument");
+    if (page < 1 || page > src->n_pages)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "%s: page %d out of range 1..%d", src->path, page,
+                            src->n_pages);
+    if (src->kind == SRC_PDF) st = load_pdf_page(src, page, out, &d, dg);
+    else st = load_raster_page(src, page, out, &d, dg);
+    if (st == FD_OK && dpi != NULL) *dpi = d;
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Cleaning                                                           */
+/* ------------------------------------------------------------------ */
+
+void fd_page_image_clear(fd_page_image *img)
+{
+    if (img == NULL) return;
+    pixDestroy(&img->gray);
+    pixDestroy(&img->binary);
+    memset(img, 0, sizeof *img);
+}
+
+/* Resolution to scale structuring elements and tiles with: the declared
+ * one when it is plausible for a form page, else a guess from the page
+ * size assuming the short side is A4's 8.27 in. */
+static int effective_dpi(int w, int h, int dpi)
+{
+    int s = w < h ? w : h;
+    if (dpi > 0) {
+        double inches = (double)s / dpi;
+        if (inches >= 3.0 && inches <= 20.0) return dpi;
+    }
+    dpi = (int)lround(s / 8.27);
+    return dpi < 40 ? 40 : dpi;
+}
+
+/* 8 bpp gray with colour marks pushed towards white.
+ *
+ * Black ink is dark in every channel; a red seal is bright in R and dark in
+ * G and B; the text under a seal is dark in every channel (ink over ink).
+ * So the base value is the brightest channel (the seal's red becomes light,
+ * black stays black) and a pixel's saturation (max − min channel) above a
+ * noise allowance lifts it further, so that a dark red or blue stamp also
+ * ends up near the background while neutral ink is untouched. */
+static PIX *gray_suppress_color(PIX *rgb, int suppress)
+{
+    PIX *g;
+    l_int32 w, h, wpls, wpld, x, y;
+    l_uint32 *ds, *dd;
+    if (!suppress) return pixConvertRGBToLuminance(rgb);
+    w = pixGetWidth(rgb);
+    h = pixGetHeight(rgb);
+    g = pixCreate(w, h, 8);
+    if (g == NULL) return NULL;
+    pixCopyResolution(g, rgb);
+    ds = pixGetData(rgb);
+    dd = pixGetData(g);
+    wpls = pixGetWpl(rgb);
+    wpld = pixGetWpl(g);
+    for (y = 0; y < h; y++) {
+        const l_uint32 *ls = ds + (size_t)y * (size_t)wpls;
+        l_uint32 *ld = dd + (size_t)y * (size_t)wpld;
+        for (x = 0; x < w; x++) {
+            l_uint32 v = ls[x];
+            int r = (int)((v >> 24) & 0xFF), gg = (int)((v >> 16) & 0xFF), b = (int)((v >> 8) & 0xFF);
+            int mx = r > gg ? (r > b ? r : b) : (gg > b ? gg : b);
+            int mn = r < gg ? (r < b ? r : b) : (gg < b ? gg : b);
+            int val = mx, sat = mx - mn;
+            if (sat > 40) val += 2 * (sat - 40);
+            if (val > 255) val = 255;
+            SET_DATA_BYTE(ld, x, (l_uint8)val);
+        }
+    }
+    return g;
+}
+
+/* Any decoded page → 8 bpp gray (colour suppressed when asked). */
+static PIX *to_gray(PIX *raw, int suppress)
+{
+    PIX *t = NULL, *g = NULL;
+    l_int32 d = pixGetDepth(raw);
+    if (pixGetColormap(raw) != NULL) {
+        t = pixRemoveColormap(raw, REMOVE_CMAP_BASED_ON_SRC);
+        if (t == NULL) return NULL;
+        g = to_gray(t, suppress);
+        pixDestroy(&t);
+        return g;
+    }
+    if (d == 32) {
+        if (pixGetSpp(raw) == 4) {
+            /* Transparent areas are paper. */
+            t = pixAlphaBlendUniform(raw, 0xFFFFFF00u);
+            if (t == NULL) return NULL;
+            g = gray_suppress_color(t, suppress);
+            pixDestroy(&t);
+        } else {
+            g = gray_suppress_color(raw, suppress);
+        }
+    } else if (d == 16) {
+        g = pixConvert16To8(raw, L_MS_BYTE);
+    } else if (d == 1) {
+        g = pixConvert1To8(NULL, raw, 255, 0);
+    } else if (d == 8) {
+        g = pixCopy(NULL, raw);
+    } else {
+        g = pixConvertTo8(raw, 0);
+    }
+    if (g != NULL) pixCopyResolution(g, raw);
+    return g;
+}
+
+/* Background flattened to white: Leptonica's tile-based background map
+ * brings the paper to 200, then a linear map sends 190.. to 255 and ..60 to
+ * 0 (black ink stays black, faint lines keep a mid gray). */
+static PIX *normalise_background(PIX *gray)
+{
+    PIX *n = pixBackgroundNorm(gray, NULL, NULL, 10, 15, 100, 50, 200, 2, 1);
+    if (n == NULL) {
+        /* A page that is almost all dark has no background estimate;
+         * keep its gray values. */
+        return pixCopy(NULL, gray);
+    }
+    pixGammaTRC(n, n, 1.0f, 60, 190);
+    return n;
+}
+
+/* Threshold on the normalised gray page, 0..255: pixels darker than this
+ * are ink. High on purpose: the background is 255 after normalisation and
+ * thin or faded strokes of a 150-DPI scan only reach mid gray. */
+#define FD_BIN_THRESHOLD 180
+
+/* Skew of the page, degrees, positive = content rotated counter-clockwise
+ * (Leptonica's convention for the deskew angle: pixRotate by +angle, which
+ * turns clockwise, undoes it). Measured with Leptonica's sweep-and-search
+ * on the projection profiles of a binarised copy; both text lines and
+ * ruling lines contribute. */
+static double find_skew(PIX *bin, int dpi, double max_deg, int *ok)
+{
+    l_float32 angle = 0.0f, conf = 0.0f, endscore = 0.0f;
+    l_int32 redsweep = dpi >= 250 ? 4 : 2;
+    l_int32 redsearch = dpi >= 250 ? 2 : 1;
+    *ok = 0;
+    if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, redsweep, redsearch, 0.0f,
+                                       (l_float32)(max_deg + 1.0), 0.5f, 0.01f) != 0)
+        return 0.0;
+    if (conf < 2.0f || fabs(angle) > max_deg + 0.5) return 0.0;
+    *ok = 1;
+    return angle;
+}
+
+/* Long thin line segments of a 1 bpp image: horizontal when horiz, else
+ * vertical. Boxes are in the image's pixels. len: minimum length. */
+static BOXA *line_segments(PIX *bin, int horiz, int len, int max_thick)
+{
+    PIX *o = NULL;
+    BOXA *all = NULL, *keep = NULL;
+    l_int32 i, n;
+    o = horiz ? pixOpenBrick(NULL, bin, len, 1) : pixOpenBrick(NULL, bin, 1, len);
+    if (o == NULL) goto cleanup;
+    all = pixConnCompBB(o, 8);
+    if (all == NULL) goto cleanup;
+    keep = boxaCreate(0);
+    if (keep == NULL) goto cleanup;
+    n = boxaGetCount(all);
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(all, i, &bx, &by, &bw, &bh);
+        if (horiz ? (bw >= len && bh <= max_thick) : (bh >= len && bw <= max_thick)) {
+            BOX *b = boxCreate(bx, by, bw, bh);
+            if (b != NULL) boxaAddBox(keep, b, L_INSERT);
+        }
+    }
+cleanup:
+    pixDestroy(&o);
+    boxaDestroy(&all);
+    return keep;
+}
+
+/* Ink pixels of a 1 bpp image in rows [y0, y1), clipped to the image. */
+static l_int32 ink_in_rows(PIX *bin, l_int32 y0, l_int32 y1)
+{
+    l_int32 h = pixGetHeight(bin), count = 0;
+    BOX *b;
+    if (y0 < 0) y0 = 0;
+    if (y1 > h) y1 = h;
+    if (y1 <= y0) return 0;
+    b = boxCreate(0, y0, pixGetWidth(bin), y1 - y0);
+    if (b == NULL || pixCountPixelsInRect(bin, b, &count, NULL) != 0) count = 0;
+    boxDestroy(&b);
+    return count;
+}
+
+static l_int32 boxa_total(BOXA *b, int horiz)
+{
+    l_int32 i, n = b ? boxaGetCount(b) : 0, tot = 0;
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(b, i, &bx, &by, &bw, &bh);
+        tot += horiz ? bw : bh;
+    }
+    return tot;
+}
+
+/* Up/down cue from the ruling layout, for an image whose lines are already
+ * horizontal/vertical: positive when the page looks upright, negative when
+ * it looks upside down, 0 when undecided.
+ *
+ * Method: the form's merged cells (项目资金, 年度总体目标, 一级指标, 二级指标)
+ * span rows in the LEFT columns, so many horizontal rules start inside the
+ * table and run to its right border, while rules that start at the left
+ * border and stop inside are rare. A page turned by 180° shows the mirror
+ * image. Rules are grouped by row (their y) so that a broken rule counts
+ * once. As a secondary cue, the title and year line sit above the table:
+ * ink above the table but not below it also votes for upright. */
+static int updown_score(PIX *bin, int dpi)
+{
+    BOXA *hs = NULL, *vs = NULL;
+    l_int32 n, i, j, left = INT_MAX, right = -1, top = INT_MAX, bottom = -1;
+    int score = 0, len = (int)lround(0.3 * dpi), thick = (int)lround(0.08 * dpi) + 2;
+    int tol = (int)lround(0.06 * dpi) + 2;
+    l_int32 *ys = NULL, *x0 = NULL, *x1 = NULL;
+    l_int32 nrow = 0;
+    hs = line_segments(bin, 1, len, thick);
+    vs = line_segments(bin, 0, len, thick);
+    if (hs == NULL || vs == NULL) goto cleanup;
+    n = boxaGetCount(vs);
+    if (n < 2 || boxaGetCount(hs) < 2) goto cleanup;
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(vs, i, &bx, &by, &bw, &bh);
+        if (bx < left) left = bx;
+        if (bx + bw - 1 > right) right = bx + bw - 1;
+        if (by < top) top = by;
+        if (by + bh - 1 > bottom) bottom = by + bh - 1;
+    }
+    n = boxaGetCount(hs);
+    ys = fd_calloc((size_t)n, sizeof *ys);
+    x0 = fd_calloc((size_t)n, sizeof *x0);
+    x1 = fd_calloc((size_t)n, sizeof *x1);
+    if (ys == NULL || x0 == NULL || x1 == NULL) goto cleanup;
+    {
+        BOXA *sorted = boxaSort(hs, L_SORT_BY_Y, L_SORT_INCREASING, NULL);
+        if (sorted == NULL) goto cleanup;
+        boxaDestroy(&hs);
+        hs = sorted;
+    }
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh, yc;
+        boxaGetBoxGeometry(hs, i, &bx, &by, &bw, &bh);
+        yc = by + bh / 2;
+        if (bx + bw < left - tol || bx > right + tol) continue; /* outside the table */
+        j = nrow - 1;
+        if (j >= 0 && yc - ys[j] <= tol) {
+            if (bx < x0[j]) x0[j] = bx;
+            if (bx + bw - 1 > x1[j]) x1[j] = bx + bw - 1;
+        } else {
+            ys[nrow] = yc;
+            x0[nrow] = bx;
+            x1[nrow] = bx + bw - 1;
+            nrow++;
+        }
+    }
+    for (j = 0; j < nrow; j++) {
+        int lt = x0[j] <= left + tol, rt = x1[j] >= right - tol;
+        if (rt && !lt) score++;
+        if (lt && !rt) score--;
+    }
+    if (score == 0 && top < bottom) {
+        /* Title cue: ink in a band above vs below the table. */
+        l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
+        int band = (int)lround(1.2 * dpi);
+        l_int32 above = ink_in_rows(bin, top - tol - band, top - tol);
+        l_int32 below = ink_in_rows(bin, bottom + tol, bottom + tol + band);
+        (void)w;
+        (void)h;
+        if (above > 3 * below + 50) score = 1;
+        else if (below > 3 * above + 50) score = -1;
+    }
+cleanup:
+    fd_free(ys);
+    fd_free(x0);
+    fd_free(x1);
+    boxaDestroy(&hs);
+    boxaDestroy(&vs);
+    return score;
+}
+
+/* Clockwise quarter turns (0..3) that bring a deskewed page upright.
+ *
+ * Axis: in the upright form most cells are wider than tall, and for a grid
+ * the total length of horizontal rules over that of vertical rules equals
+ * the mean cell width over height. So when vertical rules clearly dominate,
+ * the page lies on its side. Up/down (and which side) then comes from
+ * updown_score on the candidate orientations. A page with too few rules is
+ * left as it is. */
+static int detect_quads(PIX *bin, int dpi)
+{
+    PIX *r = NULL, *rot = NULL;
+    BOXA *hs = NULL, *vs = NULL;
+    int rdpi = dpi, quads = 0, s0;
+    l_int32 lh, lv;
+    /* Work near 100 DPI: enough for rules, cheap. */
+    if (dpi >= 250) {
+        r = pixReduceRankBinary2(bin, 1, NULL);
+        rdpi = dpi / 2;
+    } else {
+        r = pixClone(bin);
+    }
+    if (r == NULL) goto cleanup;
+    {
+        int len = (int)lround(0.3 * rdpi), thick = (int)lround(0.08 * rdpi) + 2;
+        hs = line_segments(r, 1, len, thick);
+        vs = line_segments(r, 0, len, thick);
+    }
+    lh = boxa_total(hs, 1);
+    lv = boxa_total(vs, 0);
+    /* At least ~ four page-widths of rules in all, or no table to go by. */
+    if ((double)(lh + lv) < 4.0 * 7.0 * rdpi) goto cleanup;
+    if (lv > lh * 13 / 10) {
+        /* On its side: try a quarter turn clockwise; if that looks upside
+         * down, three quarter turns are right. */
+        rot = pixRotateOrth(r, 1);
+        if (rot == NULL) goto cleanup;
+        s0 = updown_score(rot, rdpi);
+        quads = s0 < 0 ? 3 : 1;
+    } else {
+        s0 = updown_score(r, rdpi);
+        quads = s0 < 0 ? 2 : 0;
+    }
+cleanup:
+    boxaDestroy(&hs);
+    boxaDestroy(&vs);
+    pixDestroy(&rot);
+    pixDestroy(&r);
+    return quads;
+}
+
+fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_options *opt,
+                        fd_page_image *out, fd_diag *dg)
+{
+    fd_clean_options defopt;
+    PIX *src, *gray = NULL, *norm = NULL, *bin = NULL, *tmp = NULL;
+    l_int32 w, h;
+    int edpi, quads = 0, ok = 0;
+    double skew = 0.0;
+    fd_status st = FD_OK;
+
+    if (out == NULL || raw == NULL)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "fd_page_clean: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (opt == NULL) {
+        fd_clean_options_default(&defopt);
+        opt = &defopt;
+    }
+    src = pix_unconst(raw);
+    w = pixGetWidth(src);
+    h = pixGetHeight(src);
+    if (w < FD_MIN_SIDE || h < FD_MIN_SIDE) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "page %d: image of %dx%d pixels is too small", page,
+                          (int)w, (int)h);
+        goto cleanup;
+    }
+    edpi = effective_dpi(w, h, dpi);
+
+    gray = to_gray(src, opt->suppress_color);
+    if (gray == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: gray conversion failed (out of memory?)",
+                          page);
+        goto cleanup;
+    }
+    norm = normalise_background(gray);
+    pixDestroy(&gray);
+    if (norm == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: background normalisation failed", page);
+        goto cleanup;
+    }
+
+    if (opt->max_skew_deg > 0.0) {
+        bin = pixThresholdToBinary(norm, FD_BIN_THRESHOLD);
+        if (bin == NULL) {
+            st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: binarisation failed", page);
+            goto cleanup;
+        }
+        skew = find_skew(bin, edpi, opt->max_skew_deg, &ok);
+        pixDestroy(&bin);
+        if (ok && fabs(skew) >= 0.02) {
+            /* Rotate about the centre, same size, white brought in. */
+            tmp = pixRotate(norm, (l_float32)(skew * FD_PI / 180.0), L_ROTATE_AREA_MAP,
+                            L_BRING_IN_WHITE, 0, 0);
+            if (tmp == NULL) {
+                st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: deskew rotation failed", page);
+                goto cleanup;
+            }
+            pixDestroy(&norm);
+            norm = tmp;
+            tmp = NULL;
+        } else {
+            skew = 0.0;
+        }
+    }
+
+    if (opt->fix_orientation) {
+        bin = pixThresholdToBinary(norm, FD_BIN_THRESHOLD);
+        if (bin == NULL) {
+            st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: binarisation failed", page);
+            goto cleanup;
+        }
+        quads = detect_quads(bin, edpi);
+        pixDestroy(&bin);
+        if (quads != 0) {
+            tmp = pixRotateOrth(norm, quads);
+            if (tmp == NULL) {
+                st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: rotation failed", page);
+                goto cleanup;
+            }
+            pixDestroy(&norm);
+            norm = tmp;
+            tmp = NULL;
+        }
+    }
+
+    bin = pixThresholdToBinary(norm, FD_BIN_THRESHOLD);
+    if (bin == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: binarisation failed", page);
+        goto cleanup;
+    }
+    if (dpi > 0) {
+        pixSetResolution(norm, dpi, dpi);
+        pixSetResolution(bin, dpi, dpi);
+    }
+    out->page = page;
+    out->dpi = dpi;
+    out->rotation_deg = quads * 90;
+    out->skew_deg = skew;
+    out->gray = norm;
+    out->binary = bin;
+    norm = NULL;
+    bin = NULL;
+cleanup:
+    pixDestroy(&gray);
+    pixDestroy(&norm);
+    pixDestroy(&bin);
+    pixDestroy(&tmp);
+    return st;
+}

@@ -1,0 +1,332 @@
+/*
+ * formdig_grid_eval — measures the ingest + grid stages against the truth
+ * files of the scan generator (tools/gen_scans.py).
+ *
+ *   formdig_grid_eval [-v] [--debug-dir DIR] [--limit N] DIR
+ *
+ * For every document <name>.<ext> in DIR that has a <name>.truth.json, each
+ * page is ingested, cleaned and gridded; true cells (page_info[i].cells,
+ * boxes line-centre to line-centre in upright, unskewed page pixels) are
+ * matched to detected cells by IoU >= 0.8 with equal spans. Prints one row
+ * per tier: cell recall, precision, span accuracy (of cells matched by IoU
+ * alone, the share with equal spans), skew error |found - true| in degrees
+ * (mean, max), orientation accuracy, and seconds per page for the stage.
+ *
+ * Sign conventions: truth skew_deg is the counter-clockwise rotation the
+ * generator applied (the same sense as fd_page_image.skew_deg); truth
+ * rotation_deg is the clockwise quarter turn the generator applied, so the
+ * fix is (360 - rotation_deg) % 360 clockwise.
+ *
+ * A tool, not the library: it prints, and uses cJSON directly.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "grid.h"
+#include "ingest.h"
+
+#include <cjson/cJSON.h>
+#include <leptonica/allheaders.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_TIERS 8
+
+typedef struct tier_stats {
+    char name[32];
+    int pages, pages_failed;
+    long true_cells, found_cells, matched, iou_matched, span_ok;
+    double skew_sum, skew_max;
+    int skew_n;
+    int orient_ok, orient_n;
+    double seconds;
+} tier_stats;
+
+static tier_stats g_tiers[MAX_TIERS];
+static int g_ntiers;
+
+static tier_stats *tier_get(const char *name)
+{
+    int i;
+    for (i = 0; i < g_ntiers; i++)
+        if (strcmp(g_tiers[i].name, name) == 0) return &g_tiers[i];
+    if (g_ntiers == MAX_TIERS) return &g_tiers[MAX_TIERS - 1];
+    memset(&g_tiers[g_ntiers], 0, sizeof g_tiers[0]);
+    snprintf(g_tiers[g_ntiers].name, sizeof g_tiers[0].name, "%s", name);
+    return &g_tiers[g_ntiers++];
+}
+
+static double now_sec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static char *read_text(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (fp == NULL) return NULL;
+    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n + 1);
+        if (buf != NULL) {
+            size_t got = fread(buf, 1, (size_t)n, fp);
+            buf[got] = '\0';
+        }
+    }
+    fclose(fp);
+    return buf;
+}
+
+static double iou(const int *a, const int *b)
+{
+    double x0 = fmax(a[0], b[0]), y0 = fmax(a[1], b[1]);
+    double x1 = fmin(a[0] + a[2], b[0] + b[2]), y1 = fmin(a[1] + a[3], b[1] + b[3]);
+    double inter, uni;
+    if (x1 <= x0 || y1 <= y0) return 0.0;
+    inter = (x1 - x0) * (y1 - y0);
+    uni = (double)a[2] * a[3] + (double)b[2] * b[3] - inter;
+    return uni > 0 ? inter / uni : 0.0;
+}
+
+static int json_int(const cJSON *o, const char *k, int def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? (int)lround(v->valuedouble) : def;
+}
+
+static double json_dbl(const cJSON *o, const char *k, double def)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+static int g_verbose;
+static const char *g_debug_dir;
+
+static void eval_page(const char *doc, int pageno, const cJSON *info, fd_source *src)
+{
+    const char *tier = "unknown";
+    const cJSON *tv = cJSON_GetObjectItemCaseSensitive(info, "tier");
+    const cJSON *cells = cJSON_GetObjectItemCaseSensitive(info, "cells");
+    tier_stats *ts;
+    fd_diag dg;
+    fd_clean_options opt;
+    fd_page_image img;
+    fd_grid grid;
+    fd_grid_debug dbg;
+    PIX *raw = NULL;
+    int dpi = 0, ntrue, i;
+    unsigned char *used = NULL;
+    double t0, t1;
+    long matched = 0, iou_matched = 0, span_ok = 0;
+
+    if (cJSON_IsString(tv)) tier = tv->valuestring;
+    ts = tier_get(tier);
+    fd_diag_init(&dg);
+    fd_clean_options_default(&opt);
+    memset(&img, 0, sizeof img);
+    memset(&grid, 0, sizeof grid);
+    memset(&dbg, 0, sizeof dbg);
+    ntrue = cJSON_IsArray(cells) ? cJSON_GetArraySize(cells) : 0;
+
+    t0 = now_sec();
+    if (fd_source_load_page(src, pageno, &raw, &dpi, &dg) != FD_OK ||
+        fd_page_clean(raw, pageno, dpi, &opt, &img, &dg) != FD_OK ||
+        fd_grid_detect(&img, &grid, &dbg, &dg) != FD_OK) {
+        t1 = now_sec();
+        ts->pages++;
+        ts->pages_failed++;
+        ts->true_cells += ntrue;
+        ts->seconds += t1 - t0;
+        printf("%s p%d: FAILED: %s\n", doc, pageno, dg.message);
+        goto cleanup;
+    }
+    t1 = now_sec();
+    ts->pages++;
+    ts->seconds += t1 - t0;
+    ts->true_cells += ntrue;
+    ts->found_cells += (long)grid.n_cells;
+
+    used = calloc(grid.n_cells + 1, 1);
+    if (g_verbose > 1) {
+        size_t j;
+        for (j = 0; j < grid.n_cells; j++)
+            printf("  found r%d c%d %dx%d box %d,%d,%d,%d\n", grid.cells[j].row, grid.cells[j].col,
+                   grid.cells[j].rowspan, grid.cells[j].colspan, grid.cells[j].box[0],
+                   grid.cells[j].box[1], grid.cells[j].box[2], grid.cells[j].box[3]);
+    }
+    for (i = 0; i < ntrue; i++) {
+        const cJSON *tc = cJSON_GetArrayItem(cells, i);
+        const cJSON *bx = cJSON_GetObjectItemCaseSensitive(tc, "box");
+        int tb[4], k, rs = json_int(tc, "rowspan", 1), cs = json_int(tc, "colspan", 1);
+        size_t j, best = (size_t)-1;
+        double bi = 0.0;
+        if (!cJSON_IsArray(bx) || cJSON_GetArraySize(bx) != 4) continue;
+        for (k = 0; k < 4; k++) tb[k] = (int)lround(cJSON_GetArrayItem(bx, k)->valuedouble);
+        for (j = 0; j < grid.n_cells; j++) {
+            double v = iou(tb, grid.cells[j].box);
+            if (v > bi && !used[j]) {
+                bi = v;
+                best = j;
+            }
+        }
+        if (bi >= 0.8) {
+            iou_matched++;
+            if (grid.cells[best].rowspan == rs && grid.cells[best].colspan == cs) {
+                span_ok++;
+                matched++;
+                used[best] = 1;
+            } else if (g_verbose) {
+                printf("  %s p%d: span r%d c%d true %dx%d found %dx%d\n", doc, pageno,
+                       json_int(tc, "row", -1), json_int(tc, "col", -1), rs, cs,
+                       grid.cells[best].rowspan, grid.cells[best].colspan);
+            }
+        } else if (g_verbose) {
+            printf("  %s p%d: missed r%d c%d box %d,%d,%d,%d (best IoU %.2f)\n", doc, pageno,
+                   json_int(tc, "row", -1), json_int(tc, "col", -1), tb[0], tb[1], tb[2], tb[3],
+                   bi);
+        }
+    }
+    ts->matched += matched;
+    ts->iou_matched += iou_matched;
+    ts->span_ok += span_ok;
+    {
+        double tskew = json_dbl(info, "skew_deg", 0.0);
+        int trot = json_int(info, "rotation_deg", 0);
+        int want = (360 - (trot % 360)) % 360;
+        double err = fabs(img.skew_deg - tskew);
+        ts->skew_sum += err;
+        if (err > ts->skew_max) ts->skew_max = err;
+        ts->skew_n++;
+        ts->orient_n++;
+        if (img.rotation_deg == want) ts->orient_ok++;
+        if (g_verbose || matched < ntrue || img.rotation_deg != want)
+            printf("%s p%d [%s]: cells %ld/%d found %zu  skew %.2f (true %.2f)  rot %d (want %d) "
+                   "%.2fs\n",
+                   doc, pageno, tier, matched, ntrue, grid.n_cells, img.skew_deg, tskew,
+                   img.rotation_deg, want, t1 - t0);
+    }
+    if (g_debug_dir != NULL) {
+        char dd[4096];
+        snprintf(dd, sizeof dd, "%s/%s", g_debug_dir, doc);
+        {
+            char cmd[4200];
+            snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dd);
+            if (system(cmd) != 0) fprintf(stderr, "cannot create %s\n", dd);
+        }
+        if (fd_grid_write_debug(dd, &img, &grid, &dbg, &dg) != FD_OK)
+            fprintf(stderr, "debug: %s\n", dg.message);
+    }
+cleanup:
+    free(used);
+    pixDestroy(&raw);
+    fd_page_image_clear(&img);
+    fd_grid_clear(&grid);
+    fd_grid_debug_clear(&dbg);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = NULL;
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t nn = 0, cap = 0, k;
+    int i, limit = 0, ndocs = 0;
+
+    setMsgSeverity(L_SEVERITY_NONE);
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-v") == 0) g_verbose = 1;
+        else if (strcmp(argv[i], "-vv") == 0) g_verbose = 2;
+        else if (strcmp(argv[i], "--debug-dir") == 0 && i + 1 < argc) g_debug_dir = argv[++i];
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) limit = (int)strtol(argv[++i], NULL, 10);
+        else dir = argv[i];
+    }
+    if (dir == NULL) {
+        fprintf(stderr, "usage: formdig_grid_eval [-v] [--debug-dir DIR] [--limit N] DIR\n");
+        return 2;
+    }
+    d = opendir(dir);
+    if (d == NULL) {
+        fprintf(stderr, "cannot open %s\n", dir);
+        return 2;
+    }
+    while ((e = readdir(d)) != NULL) {
+        const char *dot = strrchr(e->d_name, '.');
+        if (e->d_name[0] == '.' || dot == NULL || strstr(e->d_name, ".json") != NULL) continue;
+        if (nn == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = realloc(names, cap * sizeof *names);
+            if (names == NULL) return 2;
+        }
+        names[nn++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, nn, sizeof *names, cmp_str);
+
+    for (k = 0; k < nn; k++) {
+        char path[4096], tpath[4096], base[1024];
+        char *txt;
+        cJSON *truth;
+        const cJSON *pinfo;
+        fd_source *src = NULL;
+        fd_diag dg;
+        int np, p;
+        const char *dot = strrchr(names[k], '.');
+        snprintf(base, sizeof base, "%.*s", (int)(dot - names[k]), names[k]);
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        snprintf(tpath, sizeof tpath, "%s/%s.truth.json", dir, base);
+        txt = read_text(tpath);
+        if (txt == NULL) continue;
+        truth = cJSON_Parse(txt);
+        free(txt);
+        if (truth == NULL) continue;
+        if (limit > 0 && ndocs >= limit) {
+            cJSON_Delete(truth);
+            break;
+        }
+        ndocs++;
+        pinfo = cJSON_GetObjectItemCaseSensitive(truth, "page_info");
+        fd_diag_init(&dg);
+        if (fd_source_open(path, NULL, &src, &dg) != FD_OK) {
+            printf("%s: open FAILED: %s\n", names[k], dg.message);
+            cJSON_Delete(truth);
+            continue;
+        }
+        np = fd_source_page_count(src);
+        for (p = 1; p <= np && p <= cJSON_GetArraySize(pinfo); p++)
+            eval_page(base, p, cJSON_GetArrayItem(pinfo, p - 1), src);
+        fd_source_close(&src);
+        cJSON_Delete(truth);
+        fflush(stdout);
+    }
+    for (k = 0; k < nn; k++) free(names[k]);
+    free(names);
+
+    printf("\n%-8s %6s %7s %8s %9s %8s %10s %10s %8s %8s\n", "tier", "pages", "failed",
+           "recall", "precision", "span", "skew_mean", "skew_max", "orient", "s/page");
+    for (i = 0; i < g_ntiers; i++) {
+        const tier_stats *t = &g_tiers[i];
+        printf("%-8s %6d %7d %7.2f%% %8.2f%% %7.2f%% %10.3f %10.3f %7.1f%% %8.2f\n", t->name,
+               t->pages, t->pages_failed,
+               t->true_cells ? 100.0 * (double)t->matched / (double)t->true_cells : 0.0,
+               t->found_cells ? 100.0 * (double)t->matched / (double)t->found_cells : 0.0,
+               t->iou_matched ? 100.0 * (double)t->span_ok / (double)t->iou_matched : 0.0,
+               t->skew_n ? t->skew_sum / t->skew_n : 0.0, t->skew_max,
+               t->orient_n ? 100.0 * t->orient_ok / t->orient_n : 0.0,
+               t->pages ? t->seconds / t->pages : 0.0);
+    }
+    return 0;
+}
