@@ -49,7 +49,11 @@ typedef void (*fd_log_fn)(void *user, fd_log_level level, const char *message);
 typedef struct fd_context fd_context;
 
 /* One context per thread of work: it owns the loaded models, the OCR engine
- * (started lazily, once) and the error buffer. Contexts share nothing. */
+ * (started lazily, once) and the error buffer. Contexts share nothing.
+ * models_dir NULL: $FORMDIG_MODELS, else the build's models/, else models/
+ * beside the executable. When creation fails after the context could be
+ * allocated, *out is still set so that fd_context_errmsg tells why; such a
+ * context refuses other calls (FD_ERR_USAGE) and must be destroyed. */
 fd_status fd_context_create(fd_context **out, const char *models_dir);
 void fd_context_destroy(fd_context **pp);
 

@@ -18,10 +18,12 @@
  *      more than FD_JSON_MAX_ITEMS (10000) forms, indicators, checks,
  *      errors or documents                                   → FD_ERR_LIMIT
  *
- * The reader accepts what models/contract.schema.json accepts: "format"
- * ("1") and "forms" are required; inside a form every field may be absent
- * or null (read as null), except that "indicators" must be an array when
- * the key is there. Fields that the contract does not define are ignored.
+ * What the reader requires: "format" ("1") and "forms"; inside a form
+ * every field may be absent or null (read as null), except that
+ * "indicators" must be an array when the key is there. Fields that the
+ * contract does not define are ignored. Every document that
+ * models/contract.schema.json accepts is read; the schema is stricter in
+ * that it also lists the keys formdig always writes.
  * Numbers read from JSON carry decimals = -1 (unknown: the scoring core
  * derives the precision from the number) unless the form's provenance
  * holds the raw printed text of that value, whose digits after the point

@@ -39,6 +39,7 @@ struct fd_context {
     int form_model_loaded;
     fd_ocr_config ocr_config;
     int ocr_config_loaded;
+    fd_ocr_engine *ocr_engine;  /* started on first use by the scan pipeline, kept */
     char *debug_dir;            /* NULL: no debug images */
 };
 
@@ -46,6 +47,7 @@ struct fd_context {
  * models of a context, and its debug directory. */
 fd_status fd_context_form_model(fd_context *ctx, const fd_form_model **out);
 fd_status fd_context_ocr_config(fd_context *ctx, const fd_ocr_config **out);
+fd_ocr_engine **fd_context_ocr_engine(fd_context *ctx);
 const char *fd_context_debug_dir(const fd_context *ctx);
 fd_diag *fd_context_diag(fd_context *ctx);
 
@@ -131,6 +133,7 @@ fd_status fd_context_create(fd_context **out, const char *models_dir)
         goto cleanup;
     }
     st = fd_json_load_rules(rules_path, &ctx->rules, &ctx->dg);
+    if (st == FD_OK) fd_log(&ctx->dg, FD_LOG_DEBUG, "models: %s, rules \"%s\"", ctx->models_dir, ctx->rules.name);
 cleanup:
     fd_free(rules_path);
     if (st != FD_OK) ctx->broken = 1;
@@ -144,6 +147,7 @@ void fd_context_destroy(fd_context **pp)
     if (pp == NULL || *pp == NULL) return;
     ctx = *pp;
     if (ctx->form_model_loaded) fd_form_model_clear(&ctx->form_model);
+    fd_ocr_destroy(&ctx->ocr_engine);
     fd_free(ctx->models_dir);
     fd_free(ctx->debug_dir);
     fd_free(ctx);
@@ -190,6 +194,10 @@ fd_status fd_context_set_debug_dir(fd_context *ctx, const char *dir)
 }
 
 const char *fd_context_debug_dir(const fd_context *ctx) { return ctx ? ctx->debug_dir : NULL; }
+
+/* The context's OCR engine slot (NULL until the pipeline starts it with
+ * fd_ocr_create); the context destroys the engine. */
+fd_ocr_engine **fd_context_ocr_engine(fd_context *ctx) { return ctx ? &ctx->ocr_engine : NULL; }
 
 fd_diag *fd_context_diag(fd_context *ctx) { return ctx ? &ctx->dg : NULL; }
 
@@ -257,7 +265,12 @@ fd_status fd_check_json(fd_context *ctx, const char *json, size_t len, char **ou
     if (st != FD_OK) return st;
     if (out_json == NULL) return fd_diag_fail(&ctx->dg, FD_ERR_USAGE, "no output pointer");
     if (json == NULL && len > 0) return fd_diag_fail(&ctx->dg, FD_ERR_USAGE, "no input buffer");
-    return fd_json_recheck(json ? json : "", len, &ctx->rules, 1, out_json, info, &ctx->dg);
+    st = fd_json_recheck(json ? json : "", len, &ctx->rules, 1, out_json, info, &ctx->dg);
+    if (st == FD_OK && info)
+        fd_log(&ctx->dg, FD_LOG_INFO, "checked %d form%s with rules \"%s\": %s", info->n_forms,
+               info->n_forms == 1 ? "" : "s", ctx->rules.name,
+               info->discrepancy ? "some verdict is not ok" : "every verdict ok");
+    return st;
 }
 
 fd_status fd_validate_json(fd_context *ctx, const char *json, size_t len)

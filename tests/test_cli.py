@@ -85,6 +85,10 @@ def test_options():
     check(rc == 2 and "needs a value" in err, "--models without a value: exit 2")
     rc, out, err = run(["check", "/nonexistent/x.json"])
     check(rc == 2 and err.startswith("formdig: /nonexistent/x.json: "), "check of a missing file: exit 2, named")
+    rc, out, err = run(["-v", "check", SEED])
+    check(rc == 0 and "formdig: info: checked 3 forms" in err, "-v: info messages on stderr (%r)" % err)
+    rc, out, err = run(["check", "--quiet", SEED])
+    check(rc == 0 and err == "", "-q: nothing on stderr")
     rc, out, err = run(["/nonexistent/scan.png"])
     check(rc == 2 and err.startswith("formdig: /nonexistent/scan.png: ") and out == b"",
           "scan that cannot be read: exit 2, 'formdig: FILE: message'")

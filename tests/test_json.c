@@ -254,6 +254,39 @@ static void test_number_format(void)
     }
 }
 
+/* The writer's output validates against models/contract.schema.json. */
+static void test_write_validates(void)
+{
+#ifdef FD_PYTHON
+    fd_document *doc = make_doc(), *empty = NULL;
+    fd_diag dg;
+    char *out = NULL;
+    char cmd[2048];
+    FILE *fp;
+    int i;
+    fd_diag_init(&dg);
+    fd_document_create(&empty);
+    if (empty) fd_document_add_form(empty);
+    for (i = 0; i < 2; i++) {
+        const char *path = i == 0 ? FD_TEST_TMP "/written.json" : FD_TEST_TMP "/written-empty.json";
+        T_EQ_INT(fd_json_write_document(i == 0 ? doc : empty, i, &out, &dg), FD_OK);
+        fp = fopen(path, "wb");
+        T_CHECK(fp != NULL);
+        if (fp == NULL || out == NULL) break;
+        fputs(out, fp);
+        fclose(fp);
+        fd_free(out);
+        out = NULL;
+        fd_snprintf(cmd, sizeof cmd, "'%s' '%s/tools/validate_json.py' '%s/models/contract.schema.json' '%s' >&2",
+                    FD_PYTHON, FD_SOURCE_DIR, FD_SOURCE_DIR, path);
+        T_CHECK_MSG(system(cmd) == 0, "%s does not validate against the schema", path);
+    }
+    fd_free(out);
+    fd_document_destroy(&doc);
+    fd_document_destroy(&empty);
+#endif
+}
+
 /* ------------------------------------------------------------ reading */
 
 static void test_round_trip(void)
@@ -1082,6 +1115,7 @@ int main(void)
     test_write_exact();
     test_write_empty();
     test_number_format();
+    test_write_validates();
     test_round_trip();
     test_read_seed();
     test_bad_input();
