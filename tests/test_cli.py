@@ -204,6 +204,25 @@ def test_mutations(seed_doc):
         check(validate(out, name), "%s: output validates" % code)
 
 
+def test_ocr_suspect():
+    """Provenance read in check mode: low confidence, or an alternative reading
+    that would make the check pass, marks the finding ocr_suspect."""
+    with open(os.path.join(DATA, "mutations", "SCORE_SUM.json"), "rb") as f:
+        base = json.loads(f.read())
+    cases = [({"conf": 30, "text": "98"}, True, "low confidence"),
+             ({"conf": 95, "text": "98", "alternatives": ["96"]}, True, "an alternative that passes"),
+             ({"conf": 95, "text": "98", "alternatives": ["99"]}, False, "no passing alternative")]
+    for entry, want, what in cases:
+        d = json.loads(json.dumps(base))
+        e = {"page": 1, "bbox": [10, 20, 30, 40]}
+        e.update(entry)
+        d["forms"][0]["provenance"] = {"/total/score": e}
+        rc, out, err = run(["check", "-"], stdin=json.dumps(d, ensure_ascii=False).encode("utf-8"))
+        c = [c for c in json.loads(out)["forms"][0]["checks"] if c["code"] == "SCORE_SUM"] if rc == 1 else []
+        check(rc == 1 and c and c[0]["ok"] is False and c[0]["ocr_suspect"] is want,
+              "ocr_suspect in check mode, %s: %r" % (what, c))
+
+
 def test_mutations_reproducible():
     script = os.path.join(SRC, "tools", "make_mutations.py")
     with tempfile.TemporaryDirectory() as tmp:
@@ -287,6 +306,7 @@ def main(argv):
     if doc is not None:
         test_json_lines(doc)
         test_mutations(doc)
+        test_ocr_suspect()
     test_mutations_reproducible()
     test_bad_json()
     test_models()
