@@ -31,6 +31,7 @@
 #include <leptonica/allheaders.h>
 
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@
  * horizontal line), lo..hi its extent along it, pixels. */
 typedef struct gline {
     double pos;
+    double c1;     /* largest centre-line position of its segments (clustering) */
     double wsum;   /* total segment length, the clustering weight */
     int lo, hi;
     int thick;     /* typical thickness, pixels */
@@ -49,6 +51,7 @@ typedef struct gline {
 
 typedef struct gseg {
     double c;      /* centre across the direction */
+    double c0, c1; /* range of the centre line across (a tilted segment drifts) */
     int lo, hi;    /* extent along the direction */
     int len;
     int thick;
@@ -61,10 +64,17 @@ typedef struct gparams {
     int minlen;     /* opening length: shortest line segment */
     int maxthick;   /* thickest line accepted */
     int tol;        /* clustering and crossing tolerance */
-    int minsep;     /* closest two distinct positions may be */
+    double tight;   /* clustering: gap between centre lines of one rule */
+    int minsupport; /* least length of existing boundary along a kept line */
     int band;       /* half-width of the search band of a boundary test */
     int reach;      /* how far beside a segment the flank test looks */
+    int shift;      /* how far a line may locally stray from its position */
+    int smooth;     /* ridge detector: averaging length along the line */
+    int ridge_d;    /* ridge detector: distance to the sides across the line */
 } gparams;
+
+/* Ridge contrast, gray levels (0..255) of the averaged, inverted page. */
+#define FD_RIDGE_THRESHOLD 12
 
 static int effective_dpi(int w, int h, int dpi)
 {
@@ -86,13 +96,17 @@ static int px(double inches, int dpi, int minimum)
 static void params_init(gparams *p, int w, int h, int dpi)
 {
     p->dpi = effective_dpi(w, h, dpi);
-    p->gap = px(0.02, p->dpi, 2);
+    p->gap = px(0.04, p->dpi, 3);
     p->minlen = px(0.2, p->dpi, 12);
     p->maxthick = px(0.06, p->dpi, 4) + 2;
     p->tol = px(0.03, p->dpi, 3) + 1;
-    p->minsep = px(0.04, p->dpi, 4);
-    p->band = px(0.025, p->dpi, 3);
+    p->tight = 1.5 + 0.003 * p->dpi;
+    p->minsupport = px(0.25, p->dpi, 16);
+    p->band = px(0.012, p->dpi, 2);
     p->reach = px(0.03, p->dpi, 4);
+    p->smooth = px(0.05, p->dpi, 5) | 1;
+    p->shift = px(0.05, p->dpi, 3);
+    p->ridge_d = px(0.015, p->dpi, 2) + 1;
 }
 
 void fd_grid_clear(fd_grid *grid)
@@ -129,13 +143,116 @@ long fd_grid_cell_at(const fd_grid *grid, int row, int col)
 /* Masks and segments                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Line mask of bin along one direction (see step 1). */
-static PIX *line_mask(PIX *bin, int horiz, const gparams *p)
+/* Ridge mask of the gray page along one direction (step 1).
+ *
+ * A faded, blurred, 1-px rule on a noisy scan is hardly darker than the
+ * paper pixel by pixel, but it is long: averaging the inverted gray values
+ * along the line direction over `k` pixels lifts it above the noise. A
+ * pixel is then on a line when its average is darker, by more than
+ * `thresh` gray levels, than the averages `d` pixels to either side across
+ * the direction (a ridge); text lines are dark over their whole height, so
+ * the band beside a character stroke is rarely much lighter on both sides.
+ * Works on 8 bpp; 1 = line. *sm_out receives the averaged image (w × h
+ * bytes, row-major, caller frees with fd_free). */
+static PIX *ridge_mask(PIX *gray, int horiz, int k, int d, int thresh, unsigned char **sm_out)
 {
-    PIX *c, *o;
-    c = horiz ? pixCloseSafeBrick(NULL, bin, p->gap + 1, 1) : pixCloseSafeBrick(NULL, bin, 1, p->gap + 1);
+    l_int32 w = pixGetWidth(gray), h = pixGetHeight(gray), wpl = pixGetWpl(gray), mwpl;
+    l_uint32 *gdata = pixGetData(gray), *mdata;
+    unsigned char *sm = NULL;
+    unsigned int *acc = NULL;
+    PIX *mask = NULL;
+    int r = k / 2, x, y;
+    sm = fd_malloc((size_t)w * (size_t)h);
+    acc = fd_calloc((size_t)(horiz ? 1 : w), sizeof *acc);
+    mask = pixCreate(w, h, 1);
+    if (sm == NULL || acc == NULL || mask == NULL) {
+        pixDestroy(&mask);
+        goto cleanup;
+    }
+    if (horiz) {
+        for (y = 0; y < h; y++) {
+            const l_uint32 *line = gdata + (size_t)y * (size_t)wpl;
+            unsigned char *out = sm + (size_t)y * (size_t)w;
+            unsigned int sum = 0;
+            int lo = 0, hi = -1, cnt;
+            for (x = 0; x < w; x++) {
+                while (hi < x + r && hi + 1 < w) {
+                    hi++;
+                    sum += 255u - GET_DATA_BYTE(line, hi);
+                }
+                while (lo < x - r) {
+                    sum -= 255u - GET_DATA_BYTE(line, lo);
+                    lo++;
+                }
+                cnt = hi - lo + 1;
+                out[x] = (unsigned char)(sum / (unsigned int)cnt);
+            }
+        }
+    } else {
+        /* Running column sums, one row at a time (cache friendly). */
+        int lo = 0, hi = -1, cnt;
+        for (y = 0; y < h; y++) {
+            unsigned char *out = sm + (size_t)y * (size_t)w;
+            while (hi < y + r && hi + 1 < h) {
+                const l_uint32 *line;
+                hi++;
+                line = gdata + (size_t)hi * (size_t)wpl;
+                for (x = 0; x < w; x++) acc[x] += 255u - GET_DATA_BYTE(line, x);
+            }
+            while (lo < y - r) {
+                const l_uint32 *line = gdata + (size_t)lo * (size_t)wpl;
+                for (x = 0; x < w; x++) acc[x] -= 255u - GET_DATA_BYTE(line, x);
+                lo++;
+            }
+            cnt = hi - lo + 1;
+            for (x = 0; x < w; x++) out[x] = (unsigned char)(acc[x] / (unsigned int)cnt);
+        }
+    }
+    mdata = pixGetData(mask);
+    mwpl = pixGetWpl(mask);
+    for (y = 0; y < h; y++) {
+        const unsigned char *c = sm + (size_t)y * (size_t)w;
+        l_uint32 *mline = mdata + (size_t)y * (size_t)mwpl;
+        for (x = 0; x < w; x++) {
+            int v = c[x], a, b;
+            if (v <= thresh) continue;
+            if (horiz) {
+                a = y >= d ? c[x - (long)d * w] : 0;
+                b = y + d < h ? c[x + (long)d * w] : 0;
+            } else {
+                a = x >= d ? c[x - d] : 0;
+                b = x + d < w ? c[x + d] : 0;
+            }
+            a = a > b ? a : b;
+            /* Darker than both sides by thresh, and the sides at most half
+             * as dark as the centre: aligned bottoms of digits or strokes
+             * of a text line have ink beside them, a rule does not. */
+            if (v - a > thresh && 2 * a < v) SET_DATA_BIT(mline, x);
+        }
+    }
+cleanup:
+    if (mask != NULL && sm_out != NULL) {
+        *sm_out = sm;
+        sm = NULL;
+    }
+    fd_free(sm);
+    fd_free(acc);
+    return mask;
+}
+
+/* Line mask along one direction: ridges, breaks bridged by a closing,
+ * then only runs of at least minlen kept (opening). */
+static PIX *line_mask(PIX *gray, int horiz, const gparams *p, unsigned char **sm_out)
+{
+    PIX *rm, *c, *o;
+    rm = ridge_mask(gray, horiz, p->smooth, p->ridge_d, FD_RIDGE_THRESHOLD, sm_out);
+    if (rm == NULL) return NULL;
+    c = horiz ? pixCloseSafeBrick(NULL, rm, p->gap + 1, 1) : pixCloseSafeBrick(NULL, rm, 1, p->gap + 1);
+    pixDestroy(&rm);
     if (c == NULL) return NULL;
-    o = horiz ? pixOpenBrick(NULL, c, p->minlen, 1) : pixOpenBrick(NULL, c, 1, p->minlen);
+    /* The averaging lengthens every ridge by smooth - 1 pixels. */
+    o = horiz ? pixOpenBrick(NULL, c, p->minlen + p->smooth, 1)
+              : pixOpenBrick(NULL, c, 1, p->minlen + p->smooth);
     pixDestroy(&c);
     return o;
 }
@@ -143,15 +260,16 @@ static PIX *line_mask(PIX *bin, int horiz, const gparams *p)
 static int cmp_seg(const void *a, const void *b)
 {
     const gseg *x = a, *y = b;
-    return (x->c > y->c) - (x->c < y->c);
+    return (x->c0 > y->c0) - (x->c0 < y->c0);
 }
 
-/* Long thin components of mask → segments, sorted by centre. */
+/* Long thin components of mask → segments, sorted by centre. Rejected
+ * components are erased from mask. */
 /* Share of the segment's length (box bx,by,bw,bh) where the binary page
- * has ink just beside it, on either side, at 2 px .. `reach` from the box.
- * A ruling line has white on both sides except where a crossing rule or a
- * touching character meets it; a run made of character strokes (merged by
- * the closing) has the rest of the characters beside it. */
+ * has ink beside it, on either side, at 2 px .. `reach` from the box. A
+ * ruling line has paper on both sides except where a crossing rule or a
+ * touching character meets it; a run of character strokes (merged by the
+ * averaging and the closing) has the rest of its characters beside it. */
 static double flank_share(PIX *bin, int horiz, l_int32 bx, l_int32 by, l_int32 bw, l_int32 bh,
                           int reach)
 {
@@ -205,30 +323,39 @@ static fd_status mask_segments(PIX *mask, PIX *bin, int horiz, const gparams *p,
     }
     for (i = 0; i < nc; i++) {
         l_int32 bx, by, bw, bh, cnt = 0;
-        int len, across, thick;
-        double c;
+        int len, thick = 0, ok = 1;
+        double c = 0.0, c0 = 0.0, c1 = 0.0;
         boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
         len = horiz ? bw : bh;
-        across = horiz ? bh : bw;
-        if (len < p->minlen) continue;
-        if (across <= p->maxthick) {
-            thick = across;
-            c = horiz ? by + (bh - 1) / 2.0 : bx + (bw - 1) / 2.0;
-        } else {
-            /* Taller box than a line: curved, or a blob. Mean thickness
-             * decides; the centre is the centroid. */
+        if (len < p->minlen) ok = 0;
+        if (ok) {
+            /* Mean thickness from the pixel count (a tilted or slightly
+             * curved line has a box taller than the line); the centre
+             * line then lies within the box, shrunk by half a thickness. */
             PIX *cp = pixaGetPix(pixa, i, L_CLONE);
-            l_float32 cx = 0, cy = 0;
-            if (cp == NULL) continue;
-            pixCountPixels(cp, &cnt, NULL);
-            pixCentroid(cp, NULL, NULL, &cx, &cy);
+            double half;
+            if (cp != NULL) pixCountPixels(cp, &cnt, NULL);
             pixDestroy(&cp);
             thick = (int)lround((double)cnt / len);
-            if (thick > p->maxthick) continue;
-            c = horiz ? by + (double)cy : bx + (double)cx;
+            if (cnt == 0 || thick > p->maxthick) ok = 0;
+            half = (thick < 1 ? 1 : thick) / 2.0;
+            c0 = (horiz ? by : bx) + half - 0.5;
+            c1 = (horiz ? by + bh : bx + bw) - half - 0.5;
+            if (c1 < c0) c0 = c1 = (c0 + c1) / 2.0;
+            c = (c0 + c1) / 2.0;
         }
-        if (flank_share(bin, horiz, bx, by, bw, bh, p->reach) > FD_MAX_FLANKED) continue;
+        if (ok && flank_share(bin, horiz, bx, by, bw, bh, p->reach) > FD_MAX_FLANKED) ok = 0;
+        if (!ok) {
+            /* Remove the component from the mask, so that the boundary
+             * tests only see accepted segments. */
+            PIX *cp = pixaGetPix(pixa, i, L_CLONE);
+            if (cp != NULL) pixRasterop(mask, bx, by, bw, bh, PIX_SUBTRACT, cp, 0, 0);
+            pixDestroy(&cp);
+            continue;
+        }
         segs[n].c = c;
+        segs[n].c0 = c0;
+        segs[n].c1 = c1;
         segs[n].lo = horiz ? bx : by;
         segs[n].hi = horiz ? bx + bw - 1 : by + bh - 1;
         segs[n].len = len;
@@ -246,7 +373,12 @@ cleanup:
     return st;
 }
 
-/* Segments (sorted by centre) → lines by single-linkage clustering. */
+/* Segments (sorted by c0) → lines. Segments whose centre-line ranges
+ * overlap or come within `tight` pixels are one line (single linkage).
+ * The tolerance is small on purpose: two sections of the form may have
+ * column rules only a few pixels apart, and they are distinct lines of
+ * the grid; the pieces of one broken or tilted rule have centre lines
+ * that continue each other. */
 static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gline **out,
                                size_t *nout, fd_diag *dg)
 {
@@ -258,10 +390,11 @@ static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gli
     if (lines == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
     for (i = 0; i < n; i++) {
         const gseg *s = &segs[i];
-        if (k > 0 && s->c - segs[i - 1].c <= p->tol) {
+        if (k > 0 && s->c0 <= lines[k - 1].c1 + p->tight) {
             gline *l = &lines[k - 1];
             l->pos += s->c * s->len;
             l->wsum += s->len;
+            if (s->c1 > l->c1) l->c1 = s->c1;
             if (s->lo < l->lo) l->lo = s->lo;
             if (s->hi > l->hi) l->hi = s->hi;
             if (s->thick > l->thick) l->thick = s->thick;
@@ -269,6 +402,7 @@ static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gli
             gline *l = &lines[k++];
             l->pos = s->c * s->len;
             l->wsum = s->len;
+            l->c1 = s->c1;
             l->lo = s->lo;
             l->hi = s->hi;
             l->thick = s->thick;
@@ -276,24 +410,6 @@ static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gli
         }
     }
     for (i = 0; i < k; i++) lines[i].pos /= lines[i].wsum;
-    /* Positions closer than minsep are one line (a double or smeared rule). */
-    {
-        size_t j = 0;
-        for (i = 0; i < k; i++) {
-            if (j > 0 && lines[i].pos - lines[j - 1].pos < p->minsep) {
-                gline *a = &lines[j - 1];
-                const gline *b = &lines[i];
-                a->pos = (a->pos * a->wsum + b->pos * b->wsum) / (a->wsum + b->wsum);
-                a->wsum += b->wsum;
-                if (b->lo < a->lo) a->lo = b->lo;
-                if (b->hi > a->hi) a->hi = b->hi;
-                if (b->thick > a->thick) a->thick = b->thick;
-            } else {
-                lines[j++] = lines[i];
-            }
-        }
-        k = j;
-    }
     *out = lines;
     *nout = k;
     return FD_OK;
@@ -336,41 +452,54 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol)
 /* Boundary tests                                                     */
 /* ------------------------------------------------------------------ */
 
-/* Fraction of the boundary lo..hi (along the line) at position pos (across)
- * where the mask has ink within ±band of pos. Rows/columns near the ends
- * (the crossing rules) are left out. Uses raw word access on the 1 bpp
- * mask for speed. */
-static double coverage(PIX *mask, int horiz, int pos, int lo, int hi, int band, int margin)
+/* Fraction of the boundary lo..hi (along the line) at position pos
+ * (across) where the mask has ink within ±band of the line. The line's
+ * local position may differ from pos by up to ±shift (a page that is
+ * slightly warped or curved has lines that are not quite parallel), so the
+ * best offset in that range is taken. Positions near the ends (the
+ * crossing rules) are left out. Raw word access on the 1 bpp mask. */
+static double coverage(PIX *mask, int horiz, int pos, int lo, int hi, int band, int margin,
+                       int shift)
 {
     l_uint32 *data = pixGetData(mask);
     l_int32 wpl = pixGetWpl(mask), w = pixGetWidth(mask), h = pixGetHeight(mask);
-    int a = lo + margin, b = hi - margin, t, hits = 0, total = 0;
-    int c0 = pos - band, c1 = pos + band;
+    int a = lo + margin, b = hi - margin, t, o, best = 0, total;
+    int reach = shift + band, lim_t = horiz ? w - 1 : h - 1, lim_c = horiz ? h - 1 : w - 1;
+    uint64_t *bits = NULL;
+    if (reach > 31) reach = 31; /* offsets -reach..reach fit in 63 bits */
+    if (shift > reach - band) shift = reach - band;
+    if (shift < 0) shift = 0;
     if (b < a) {
         a = (lo + hi) / 2;
         b = a;
     }
-    if (c0 < 0) c0 = 0;
-    if (horiz) {
-        if (c1 > h - 1) c1 = h - 1;
-        if (a < 0) a = 0;
-        if (b > w - 1) b = w - 1;
-    } else {
-        if (c1 > w - 1) c1 = w - 1;
-        if (a < 0) a = 0;
-        if (b > h - 1) b = h - 1;
-    }
-    if (c1 < c0 || b < a) return 0.0;
+    if (a < 0) a = 0;
+    if (b > lim_t) b = lim_t;
+    if (b < a) return 0.0;
+    total = b - a + 1;
+    bits = fd_calloc((size_t)total, sizeof *bits);
+    if (bits == NULL) return 0.0;
     for (t = a; t <= b; t++) {
-        int c, hit = 0;
-        for (c = c0; c <= c1 && !hit; c++) {
-            if (horiz) hit = GET_DATA_BIT(data + (size_t)c * (size_t)wpl, t) != 0;
-            else hit = GET_DATA_BIT(data + (size_t)t * (size_t)wpl, c) != 0;
+        uint64_t m = 0;
+        int c;
+        for (c = pos - reach; c <= pos + reach; c++) {
+            int hit;
+            if (c < 0 || c > lim_c) continue;
+            hit = horiz ? GET_DATA_BIT(data + (size_t)c * (size_t)wpl, t) != 0
+                        : GET_DATA_BIT(data + (size_t)t * (size_t)wpl, c) != 0;
+            if (hit) m |= (uint64_t)1 << (c - pos + reach);
         }
-        hits += hit;
-        total++;
+        bits[t - a] = m;
     }
-    return total > 0 ? (double)hits / total : 0.0;
+    for (o = -shift; o <= shift; o++) {
+        /* window of offsets o-band..o+band, as bit positions */
+        uint64_t win = (((uint64_t)1 << (2 * band + 1)) - 1) << (o - band + reach);
+        int hits = 0;
+        for (t = 0; t < total; t++) hits += (bits[t] & win) != 0;
+        if (hits > best) best = hits;
+    }
+    fd_free(bits);
+    return (double)best / total;
 }
 
 /* Minimum coverage for a boundary segment to count as a ruling line. */
@@ -383,42 +512,75 @@ typedef struct gwork {
     unsigned char *hb;  /* hb[k * nx + c]: horizontal boundary at ys[k] in column c exists */
 } gwork;
 
+/* Band half-width and search shift for position k of pos[0..n): at most
+ * half-way to the neighbouring positions, so that a test never reads the
+ * rule of a neighbouring line a few pixels away. */
+static void local_reach(const int *pos, size_t n, size_t k, const gparams *p, int *band,
+                        int *shift)
+{
+    int dn = INT_MAX, half;
+    if (k > 0) dn = pos[k] - pos[k - 1];
+    if (k + 1 < n && pos[k + 1] - pos[k] < dn) dn = pos[k + 1] - pos[k];
+    half = dn == INT_MAX ? INT_MAX : (dn - 1) / 2;
+    *band = p->band < half ? p->band : half;
+    if (*band < 1) *band = 1;
+    *shift = half == INT_MAX ? p->shift : half - *band;
+    if (*shift > p->shift) *shift = p->shift;
+    if (*shift < 0) *shift = 0;
+}
+
 static void boundary_tests(PIX *hmask, PIX *vmask, gwork *g, const gparams *p)
 {
     size_t r, c, k;
-    for (r = 0; r + 1 < g->ny; r++)
-        for (k = 0; k < g->nx; k++)
-            g->vb[r * g->nx + k] =
-                coverage(vmask, 0, g->xs[k], g->ys[r], g->ys[r + 1], p->band, p->maxthick / 2 + 1) >=
-                FD_MIN_COVERAGE;
-    for (k = 0; k < g->ny; k++)
+    int band, shift;
+    for (k = 0; k < g->nx; k++) {
+        local_reach(g->xs, g->nx, k, p, &band, &shift);
+        for (r = 0; r + 1 < g->ny; r++)
+            g->vb[r * g->nx + k] = coverage(vmask, 0, g->xs[k], g->ys[r], g->ys[r + 1], band,
+                                            p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+    }
+    for (k = 0; k < g->ny; k++) {
+        local_reach(g->ys, g->ny, k, p, &band, &shift);
         for (c = 0; c + 1 < g->nx; c++)
-            g->hb[k * g->nx + c] =
-                coverage(hmask, 1, g->ys[k], g->xs[c], g->xs[c + 1], p->band, p->maxthick / 2 + 1) >=
-                FD_MIN_COVERAGE;
+            g->hb[k * g->nx + c] = coverage(hmask, 1, g->ys[k], g->xs[c], g->xs[c + 1], band,
+                                            p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+    }
 }
 
-/* Step 6: drops interior positions along which no boundary exists. Both
+/* Step 6: drops interior positions along which (almost) no boundary
+ * exists: less than minsupport pixels in all. Both
  * directions are judged on the current tests before anything is removed
  * (the test arrays are indexed by the current counts). Returns the number
  * of positions removed. */
-static size_t prune_positions(gwork *g)
+/* Length of the existing boundary along vertical position k / horizontal
+ * position k, pixels. */
+static int support_x(const gwork *g, size_t k)
 {
-    size_t removed = 0, k, r, c, nx = g->nx, ny = g->ny, j;
+    size_t r;
+    int sum = 0;
+    for (r = 0; r + 1 < g->ny; r++)
+        if (g->vb[r * g->nx + k]) sum += g->ys[r + 1] - g->ys[r];
+    return sum;
+}
+
+static int support_y(const gwork *g, size_t k)
+{
+    size_t c;
+    int sum = 0;
+    for (c = 0; c + 1 < g->nx; c++)
+        if (g->hb[k * g->nx + c]) sum += g->xs[c + 1] - g->xs[c];
+    return sum;
+}
+
+static size_t prune_positions(gwork *g, int minsupport)
+{
+    size_t removed = 0, k, nx = g->nx, ny = g->ny, j;
     unsigned char dropx[4096], dropy[4096];
     if (nx > sizeof dropx || ny > sizeof dropy) return 0;
     memset(dropx, 0, nx);
     memset(dropy, 0, ny);
-    for (k = 1; k + 1 < nx; k++) {
-        int any = 0;
-        for (r = 0; r + 1 < ny && !any; r++) any = g->vb[r * nx + k];
-        dropx[k] = (unsigned char)!any;
-    }
-    for (k = 1; k + 1 < ny; k++) {
-        int any = 0;
-        for (c = 0; c + 1 < nx && !any; c++) any = g->hb[k * nx + c];
-        dropy[k] = (unsigned char)!any;
-    }
+    for (k = 1; k + 1 < nx; k++) dropx[k] = (unsigned char)(support_x(g, k) < minsupport);
+    for (k = 1; k + 1 < ny; k++) dropy[k] = (unsigned char)(support_y(g, k) < minsupport);
     for (k = 0, j = 0; k < nx; k++)
         if (!dropx[k]) g->xs[j++] = g->xs[k];
     removed += nx - j;
@@ -430,43 +592,34 @@ static size_t prune_positions(gwork *g)
     return removed;
 }
 
-/* Drops outer positions that have no boundary at all (a stray frame), so
+/* Drops an outer position with too little boundary (a stray frame), so
  * that the table starts at a real rule. Returns the number removed. */
-static size_t trim_outer(gwork *g)
+static size_t trim_outer(gwork *g, int minsupport)
 {
-    size_t removed = 0, r, c, j;
-    int any;
+    size_t j;
     if (g->nx >= 3) {
-        any = 0;
-        for (r = 0; r + 1 < g->ny && !any; r++) any = g->vb[r * g->nx + 0];
-        if (!any) {
+        if (support_x(g, 0) < minsupport) {
             for (j = 0; j + 1 < g->nx; j++) g->xs[j] = g->xs[j + 1];
             g->nx--;
             return 1;
         }
-        any = 0;
-        for (r = 0; r + 1 < g->ny && !any; r++) any = g->vb[r * g->nx + g->nx - 1];
-        if (!any) {
+        if (support_x(g, g->nx - 1) < minsupport) {
             g->nx--;
             return 1;
         }
     }
     if (g->ny >= 3) {
-        any = 0;
-        for (c = 0; c + 1 < g->nx && !any; c++) any = g->hb[0 * g->nx + c];
-        if (!any) {
+        if (support_y(g, 0) < minsupport) {
             for (j = 0; j + 1 < g->ny; j++) g->ys[j] = g->ys[j + 1];
             g->ny--;
             return 1;
         }
-        any = 0;
-        for (c = 0; c + 1 < g->nx && !any; c++) any = g->hb[(g->ny - 1) * g->nx + c];
-        if (!any) {
+        if (support_y(g, g->ny - 1) < minsupport) {
             g->ny--;
             return 1;
         }
     }
-    return removed;
+    return 0;
 }
 
 static size_t uf_find(size_t *parent, size_t i)
@@ -638,7 +791,8 @@ static fd_status debug_lines(const gwork *g, const gline *hl, size_t nhl, const 
 fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug *dbg,
                          fd_diag *dg)
 {
-    PIX *bin = NULL, *hmask = NULL, *vmask = NULL;
+    PIX *bin = NULL, *gray = NULL, *hmask = NULL, *vmask = NULL;
+    unsigned char *hsm = NULL, *vsm = NULL; /* averaged images, see ridge_mask */
     gseg *hs = NULL, *vs = NULL;
     gline *hl = NULL, *vl = NULL;
     size_t nhs = 0, nvs = 0, nhl = 0, nvl = 0, i;
@@ -670,8 +824,14 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     out->height = h;
     params_init(&p, w, h, page->dpi);
 
-    hmask = line_mask(bin, 1, &p);
-    vmask = line_mask(bin, 0, &p);
+    if (page->gray != NULL && pixGetDepth(page->gray) == 8) gray = pixClone(page->gray);
+    else gray = pixConvertTo8(bin, 0);
+    if (gray == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: out of memory", page->page);
+        goto cleanup;
+    }
+    hmask = line_mask(gray, 1, &p, &hsm);
+    vmask = line_mask(gray, 0, &p, &vsm);
     if (hmask == NULL || vmask == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: morphology failed", page->page);
         goto cleanup;
@@ -681,7 +841,7 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     if (st == FD_OK) st = cluster_lines(hs, nhs, &p, &hl, &nhl, dg);
     if (st == FD_OK) st = cluster_lines(vs, nvs, &p, &vl, &nvl, dg);
     if (st != FD_OK) goto cleanup;
-    filter_crossing(hl, nhl, vl, nvl, p.tol);
+    filter_crossing(hl, nhl, vl, nvl, p.tol + p.shift);
 
     g.xs = fd_calloc(nvl + 1, sizeof *g.xs);
     g.ys = fd_calloc(nhl + 1, sizeof *g.ys);
@@ -704,8 +864,8 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     for (;;) {
         boundary_tests(hmask, vmask, &g, &p);
         if (g.nx < 2 || g.ny < 2) break;
-        if (trim_outer(&g) > 0) continue;
-        if (prune_positions(&g) == 0) break;
+        if (trim_outer(&g, p.minsupport) > 0) continue;
+        if (prune_positions(&g, p.minsupport) == 0) break;
     }
     if (g.nx < 2 || g.ny < 2) goto cleanup;
 
@@ -742,6 +902,9 @@ cleanup:
     pixDestroy(&hmask);
     pixDestroy(&vmask);
     pixDestroy(&bin);
+    pixDestroy(&gray);
+    fd_free(hsm);
+    fd_free(vsm);
     return st;
 }
 

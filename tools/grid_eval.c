@@ -157,6 +157,11 @@ static void eval_page(const char *doc, int pageno, const cJSON *info, fd_source 
     used = calloc(grid.n_cells + 1, 1);
     if (g_verbose > 1) {
         size_t j;
+        printf("  xs:");
+        for (j = 0; j < grid.n_xs; j++) printf(" %d", grid.xs[j]);
+        printf("\n  ys:");
+        for (j = 0; j < grid.n_ys; j++) printf(" %d", grid.ys[j]);
+        printf("\n");
         for (j = 0; j < grid.n_cells; j++)
             printf("  found r%d c%d %dx%d box %d,%d,%d,%d\n", grid.cells[j].row, grid.cells[j].col,
                    grid.cells[j].rowspan, grid.cells[j].colspan, grid.cells[j].box[0],
