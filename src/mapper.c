@@ -1007,8 +1007,10 @@ static fd_status finish_form(mapper *mp, form_build *b)
 {
     fd_form *f = b->form;
     size_t i;
-    fd_status st = join_split_rows(b);
-    if (st == FD_OK) st = carry_level_labels(b);
+    /* Labels first: joining a cut row would hide which page's rows sat in
+     * the blank part of a cut level cell. */
+    fd_status st = carry_level_labels(b);
+    if (st == FD_OK) st = join_split_rows(b);
     for (i = 0; i < b->n_rows && st == FD_OK; i++) {
         raw_row *rr = &b->rows[i];
         fd_indicator *ind;

@@ -22,6 +22,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "json_io.h"
+#include "process.h"
 
 #include <leptonica/allheaders.h>
 
@@ -290,9 +291,31 @@ fd_status fd_validate_json(fd_context *ctx, const char *json, size_t len)
 fd_status fd_process_file(fd_context *ctx, const char *path, char **out_json, fd_result_info *info)
 {
     fd_status st = begin_call(ctx);
+    fd_process_env env;
+    fd_document *doc = NULL;
+    size_t i;
     if (info) memset(info, 0, sizeof *info);
     if (out_json) *out_json = NULL;
     if (st != FD_OK) return st;
-    (void)path;
-    return fd_diag_fail(&ctx->dg, FD_ERR_USAGE, "scan reading is not built yet");
+    if (path == NULL || out_json == NULL)
+        return fd_diag_fail(&ctx->dg, FD_ERR_USAGE, "fd_process_file: path and out_json are required");
+    memset(&env, 0, sizeof env);
+    st = fd_context_form_model(ctx, &env.model);
+    if (st == FD_OK) st = fd_context_ocr_config(ctx, &env.ocr_config);
+    if (st != FD_OK) return st;
+    env.rules = &ctx->rules;
+    env.engine = &ctx->ocr_engine;
+    env.debug_dir = ctx->debug_dir;
+    fd_ingest_limits_default(&env.limits);
+    fd_clean_options_default(&env.clean);
+    st = fd_process_scan(&env, path, &doc, &ctx->dg);
+    if (st == FD_OK) st = fd_json_write_document(doc, 0, out_json, &ctx->dg);
+    if (st == FD_OK && info) {
+        info->n_forms = (int)doc->n_forms;
+        info->n_errors = (int)doc->n_errors;
+        for (i = 0; i < doc->n_forms; i++)
+            if (doc->forms[i].checks.verdict != FD_VERDICT_OK) info->discrepancy = 1;
+    }
+    fd_document_destroy(&doc);
+    return st;
 }

@@ -1,0 +1,332 @@
+/*
+ * Mapper: label matching, and whole documents mapped from synthetic input
+ * with no OCR — the cell grid and cell texts of the generator's ground
+ * truth (the truth files in scans/, or in $FD_TRUTH_DIR) are fed
+ * to fd_map_document through a reader that returns the printed text, and
+ * every field of every form must come out exactly as in the truth.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "json_io.h"
+#include "mapper.h"
+#include "testutil.h"
+
+#include <cJSON.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct truth_page {
+    fd_grid grid;
+    char **texts;      /* per cell */
+    char *preamble;
+} truth_page;
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorted distinct values of v[n] into out; returns the count. */
+static size_t distinct(int *v, size_t n)
+{
+    size_t i, k = 0;
+    qsort(v, n, sizeof *v, cmp_int);
+    for (i = 0; i < n; i++)
+        if (k == 0 || v[i] != v[k - 1]) v[k++] = v[i];
+    return k;
+}
+
+static int load_page(const cJSON *pi, truth_page *tp)
+{
+    const cJSON *cells = cJSON_GetObjectItemCaseSensitive(pi, "cells");
+    const cJSON *pre = cJSON_GetObjectItemCaseSensitive(pi, "preamble");
+    const cJSON *c;
+    size_t n = (size_t)cJSON_GetArraySize(cells), i = 0;
+    int minx = 1 << 30, miny = 1 << 30, maxx = 0, maxy = 0;
+    fd_buf pb;
+    memset(tp, 0, sizeof *tp);
+    tp->grid.page = cJSON_GetObjectItemCaseSensitive(pi, "page")->valueint;
+    tp->grid.width = cJSON_GetObjectItemCaseSensitive(pi, "width")->valueint;
+    tp->grid.height = cJSON_GetObjectItemCaseSensitive(pi, "height")->valueint;
+    tp->grid.cells = calloc(n ? n : 1, sizeof *tp->grid.cells);
+    tp->texts = calloc(n ? n : 1, sizeof *tp->texts);
+    tp->grid.xs = calloc(2 * n + 1, sizeof *tp->grid.xs);
+    tp->grid.ys = calloc(2 * n + 1, sizeof *tp->grid.ys);
+    cJSON_ArrayForEach(c, cells)
+    {
+        fd_cell *cell = &tp->grid.cells[i];
+        const cJSON *box = cJSON_GetObjectItemCaseSensitive(c, "box");
+        int k;
+        for (k = 0; k < 4; k++) cell->box[k] = cJSON_GetArrayItem(box, k)->valueint;
+        cell->row = cJSON_GetObjectItemCaseSensitive(c, "row")->valueint;
+        cell->col = cJSON_GetObjectItemCaseSensitive(c, "col")->valueint;
+        cell->rowspan = cJSON_GetObjectItemCaseSensitive(c, "rowspan")->valueint;
+        cell->colspan = cJSON_GetObjectItemCaseSensitive(c, "colspan")->valueint;
+        tp->texts[i] = strdup(cJSON_GetObjectItemCaseSensitive(c, "text")->valuestring);
+        tp->grid.xs[2 * i] = cell->box[0];
+        tp->grid.xs[2 * i + 1] = cell->box[0] + cell->box[2];
+        tp->grid.ys[2 * i] = cell->box[1];
+        tp->grid.ys[2 * i + 1] = cell->box[1] + cell->box[3];
+        if (cell->box[0] < minx) minx = cell->box[0];
+        if (cell->box[1] < miny) miny = cell->box[1];
+        if (cell->box[0] + cell->box[2] > maxx) maxx = cell->box[0] + cell->box[2];
+        if (cell->box[1] + cell->box[3] > maxy) maxy = cell->box[1] + cell->box[3];
+        i++;
+    }
+    tp->grid.n_cells = n;
+    tp->grid.n_xs = distinct(tp->grid.xs, 2 * n);
+    tp->grid.n_ys = distinct(tp->grid.ys, 2 * n);
+    tp->grid.table_box[0] = minx;
+    tp->grid.table_box[1] = miny;
+    tp->grid.table_box[2] = maxx - minx;
+    tp->grid.table_box[3] = maxy - miny;
+    /* The mapper expects cells in row, then column order. */
+    for (i = 1; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && (tp->grid.cells[j - 1].row > tp->grid.cells[j].row ||
+                         (tp->grid.cells[j - 1].row == tp->grid.cells[j].row &&
+                          tp->grid.cells[j - 1].col > tp->grid.cells[j].col))) {
+            fd_cell t = tp->grid.cells[j];
+            char *s = tp->texts[j];
+            tp->grid.cells[j] = tp->grid.cells[j - 1];
+            tp->texts[j] = tp->texts[j - 1];
+            tp->grid.cells[j - 1] = t;
+            tp->texts[j - 1] = s;
+            j--;
+        }
+    }
+    fd_buf_init(&pb);
+    cJSON_ArrayForEach(c, pre)
+    {
+        fd_buf_puts(&pb, cJSON_GetObjectItemCaseSensitive(c, "text")->valuestring);
+        fd_buf_puts(&pb, "\n");
+    }
+    tp->preamble = fd_buf_take(&pb);
+    return 0;
+}
+
+static void free_page(truth_page *tp)
+{
+    size_t i;
+    for (i = 0; i < tp->grid.n_cells; i++) free(tp->texts[i]);
+    free(tp->texts);
+    free(tp->grid.cells);
+    free(tp->grid.xs);
+    free(tp->grid.ys);
+    fd_free(tp->preamble);
+}
+
+static fd_status oracle_reader(void *user, size_t page_index, size_t cell_index, fd_cell_kind kind,
+                               fd_cell_reading *out, fd_diag *dg)
+{
+    truth_page *pages = user;
+    truth_page *tp = &pages[page_index];
+    (void)kind;
+    (void)dg;
+    memset(out, 0, sizeof *out);
+    if (cell_index == FD_CELL_PREAMBLE) {
+        out->text = tp->preamble;
+    } else {
+        out->text = tp->texts[cell_index];
+        memcpy(out->box, tp->grid.cells[cell_index].box, sizeof out->box);
+    }
+    out->conf = 99.0;
+    return FD_OK;
+}
+
+static int num_eq(fd_num a, fd_num b)
+{
+    if (a.present != b.present) return 0;
+    return !a.present || fabs(a.value - b.value) < 1e-9;
+}
+
+static int mismatches;
+
+static void field_mismatch(const char *doc, size_t form, const char *what, const char *got,
+                           const char *want)
+{
+    mismatches++;
+    if (mismatches <= 40)
+        fprintf(stderr, "  %s form %zu %s: got \"%s\", want \"%s\"\n", doc, form, what,
+                got ? got : "null", want ? want : "null");
+}
+
+static void cmp_text(const char *doc, size_t fi, const char *what, const char *got, const char *want)
+{
+    fd_test_checks++;
+    if (!fd_test_streq(got, want)) field_mismatch(doc, fi, what, got, want);
+}
+
+static void cmp_num(const char *doc, size_t fi, const char *what, fd_num got, fd_num want)
+{
+    char g[64], w[64];
+    fd_test_checks++;
+    if (num_eq(got, want)) return;
+    fd_snprintf(g, sizeof g, "%.17g", got.value);
+    fd_snprintf(w, sizeof w, "%.17g", want.value);
+    field_mismatch(doc, fi, what, got.present ? g : NULL, want.present ? w : NULL);
+}
+
+static void compare_forms(const char *doc, size_t fi, const fd_form *got, const fd_form *want)
+{
+    size_t i, n;
+    int r, c;
+    char what[96];
+    cmp_text(doc, fi, "title", got->title, want->title);
+    cmp_num(doc, fi, "year", got->year, want->year);
+    cmp_text(doc, fi, "project_name", got->project_name, want->project_name);
+    cmp_text(doc, fi, "department", got->department, want->department);
+    cmp_text(doc, fi, "implementing_unit", got->implementing_unit, want->implementing_unit);
+    for (r = 0; r < FD_FUNDS_ROWS; r++)
+        for (c = 0; c < (r == 0 ? FD_FUNDS_COLS : 3); c++) {
+            fd_snprintf(what, sizeof what, "funds/%s/%s", fd_funds_row_key[r], fd_funds_col_key[c]);
+            cmp_num(doc, fi, what, got->funds[r][c], want->funds[r][c]);
+        }
+    cmp_text(doc, fi, "goals/expected", got->goals_expected, want->goals_expected);
+    cmp_text(doc, fi, "goals/actual", got->goals_actual, want->goals_actual);
+    cmp_num(doc, fi, "total/weight", got->total_weight, want->total_weight);
+    cmp_num(doc, fi, "total/score", got->total_score, want->total_score);
+    fd_test_checks++;
+    if (got->n_indicators != want->n_indicators) {
+        char g[32], w[32];
+        fd_snprintf(g, sizeof g, "%zu", got->n_indicators);
+        fd_snprintf(w, sizeof w, "%zu", want->n_indicators);
+        field_mismatch(doc, fi, "indicator count", g, w);
+    }
+    n = got->n_indicators < want->n_indicators ? got->n_indicators : want->n_indicators;
+    for (i = 0; i < n; i++) {
+        const fd_indicator *a = &got->indicators[i], *b = &want->indicators[i];
+#define IND_TEXT(field)                                                        \
+    fd_snprintf(what, sizeof what, "indicators/%zu/" #field, i);                \
+    cmp_text(doc, fi, what, a->field, b->field)
+        IND_TEXT(level1);
+        IND_TEXT(level2);
+        IND_TEXT(name);
+        IND_TEXT(target.text);
+        IND_TEXT(actual.text);
+        IND_TEXT(target.unit);
+        IND_TEXT(deviation_reason);
+#undef IND_TEXT
+        fd_snprintf(what, sizeof what, "indicators/%zu/target/value", i);
+        cmp_num(doc, fi, what, a->target.value, b->target.value);
+        fd_snprintf(what, sizeof what, "indicators/%zu/actual/value", i);
+        cmp_num(doc, fi, what, a->actual.value, b->actual.value);
+        fd_snprintf(what, sizeof what, "indicators/%zu/weight", i);
+        cmp_num(doc, fi, what, a->weight, b->weight);
+        fd_snprintf(what, sizeof what, "indicators/%zu/score", i);
+        cmp_num(doc, fi, what, a->score, b->score);
+    }
+}
+
+static int map_truth_file(const char *path, const fd_form_model *model)
+{
+    size_t len = 0, i, n_pages;
+    char *text = fd_test_read_file(path, &len);
+    cJSON *root = text ? cJSON_Parse(text) : NULL;
+    const cJSON *pinfo = cJSON_GetObjectItemCaseSensitive(root, "page_info"), *pi;
+    truth_page *pages;
+    fd_document *want = NULL, *got = NULL;
+    fd_diag dg;
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    fd_diag_init(&dg);
+    T_CHECK_MSG(root != NULL && pinfo != NULL, "%s: not a truth file", path);
+    if (root == NULL || pinfo == NULL) {
+        free(text);
+        cJSON_Delete(root);
+        return 0;
+    }
+    n_pages = (size_t)cJSON_GetArraySize(pinfo);
+    pages = calloc(n_pages, sizeof *pages);
+    {
+        fd_grid *grids = calloc(n_pages, sizeof *grids);
+        i = 0;
+        cJSON_ArrayForEach(pi, pinfo)
+        {
+            load_page(pi, &pages[i]);
+            grids[i] = pages[i].grid;
+            i++;
+        }
+        T_EQ_INT(fd_json_read_document(text, len, &want, &dg), FD_OK);
+        T_EQ_INT(fd_document_create(&got), FD_OK);
+        T_EQ_INT(fd_map_document(model, grids, n_pages, oracle_reader, pages, got, &dg), FD_OK);
+        if (dg.status != FD_OK) fprintf(stderr, "%s: %s\n", name, dg.message);
+        free(grids);
+    }
+    if (want && got) {
+        T_EQ_INT(got->n_forms, want->n_forms);
+        for (i = 0; i < got->n_forms && i < want->n_forms; i++)
+            compare_forms(name, i, &got->forms[i], &want->forms[i]);
+    }
+    fd_document_destroy(&want);
+    fd_document_destroy(&got);
+    T_CHECK(got == NULL);
+    for (i = 0; i < n_pages; i++) free_page(&pages[i]);
+    free(pages);
+    cJSON_Delete(root);
+    free(text);
+    return 1;
+}
+
+static int map_truth_dir(const char *dir, const fd_form_model *model)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    if (d == NULL) return 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        char path[2048];
+        if (l < 11 || strcmp(e->d_name + l - 11, ".truth.json") != 0) continue;
+        fd_snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        n += map_truth_file(path, model);
+    }
+    closedir(d);
+    return n;
+}
+
+int main(void)
+{
+    fd_form_model model;
+    fd_diag dg;
+    char path[1024];
+    const char *dir = getenv("FD_TRUTH_DIR");
+    double sim = 0;
+    const fd_label *lab;
+    int n_docs;
+
+    fd_diag_init(&dg);
+    memset(&model, 0, sizeof model);
+    fd_snprintf(path, sizeof path, "%s/models/form.json", FD_SOURCE_DIR);
+    T_EQ_INT(fd_json_load_form_model(path, &model, &dg), FD_OK);
+
+    /* Label matching: near-misses find their label, distinct labels stay
+     * apart. */
+    lab = fd_form_model_match(&model, NULL, "项目资金 (元)", &sim);
+    T_EQ_STR(lab ? lab->key : NULL, "funds.block");
+    lab = fd_form_model_match(&model, "ind.col.", "二级指标", &sim);
+    T_EQ_STR(lab ? lab->key : NULL, "ind.col.level2");
+    T_EQ_DBL(sim, 1.0, 1e-9);
+    lab = fd_form_model_match(&model, "ind.col.", "一级指际", &sim); /* one character misread */
+    T_EQ_STR(lab ? lab->key : NULL, "ind.col.level1");
+    T_CHECK(sim >= 0.7 && sim < 1.0);
+    lab = fd_form_model_match(&model, "funds.row.", "其中：当年财政拨款", &sim);
+    T_EQ_STR(lab ? lab->key : NULL, "funds.row.fiscal");
+    lab = fd_form_model_match(&model, NULL, "偏差原因分析及\n改进措施", &sim);
+    T_EQ_STR(lab ? lab->key : NULL, "ind.col.deviation_reason");
+    lab = fd_form_model_match(&model, NULL, "", &sim);
+    T_CHECK(lab == NULL);
+
+    /* Whole documents from the ground truth of the bundled scans. */
+    mismatches = 0;
+    fd_snprintf(path, sizeof path, "%s/scans", FD_SOURCE_DIR);
+    n_docs = map_truth_dir(dir ? dir : path, &model);
+    printf("truth documents mapped: %d, field mismatches: %d\n", n_docs, mismatches);
+    T_CHECK(n_docs >= 3);
+    T_EQ_INT(mismatches, 0);
+    fd_form_model_clear(&model);
+    return fd_test_summary("test_mapper");
+}
