@@ -61,7 +61,8 @@ typedef struct gseg {
 typedef struct gparams {
     int dpi;
     int gap;        /* closing length that bridges breaks */
-    int minlen;     /* opening length: shortest line segment */
+    int minlen;     /* shortest vertical line segment (rows are >= ~0.25 in) */
+    int minlen_h;   /* shortest horizontal one (columns are >= ~0.35 in) */
     int maxthick;   /* thickest line accepted */
     int tol;        /* clustering and crossing tolerance */
     double tight;   /* clustering: gap between centre lines of one rule */
@@ -98,12 +99,13 @@ static void params_init(gparams *p, int w, int h, int dpi)
     p->dpi = effective_dpi(w, h, dpi);
     p->gap = px(0.04, p->dpi, 3);
     p->minlen = px(0.2, p->dpi, 12);
+    p->minlen_h = px(0.3, p->dpi, 16);
     p->maxthick = px(0.06, p->dpi, 4) + 2;
     p->tol = px(0.03, p->dpi, 3) + 1;
     p->tight = 1.5 + 0.003 * p->dpi;
     p->minsupport = px(0.25, p->dpi, 16);
     p->band = px(0.012, p->dpi, 2);
-    p->reach = px(0.03, p->dpi, 4);
+    p->reach = px(0.045, p->dpi, 5);
     p->smooth = px(0.05, p->dpi, 5) | 1;
     p->shift = px(0.05, p->dpi, 3);
     p->ridge_d = px(0.015, p->dpi, 2) + 1;
@@ -251,7 +253,7 @@ static PIX *line_mask(PIX *gray, int horiz, const gparams *p, unsigned char **sm
     pixDestroy(&rm);
     if (c == NULL) return NULL;
     /* The averaging lengthens every ridge by smooth - 1 pixels. */
-    o = horiz ? pixOpenBrick(NULL, c, p->minlen + p->smooth, 1)
+    o = horiz ? pixOpenBrick(NULL, c, p->minlen_h + p->smooth, 1)
               : pixOpenBrick(NULL, c, 1, p->minlen + p->smooth);
     pixDestroy(&c);
     return o;
@@ -327,7 +329,7 @@ static fd_status mask_segments(PIX *mask, PIX *bin, int horiz, const gparams *p,
         double c = 0.0, c0 = 0.0, c1 = 0.0;
         boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
         len = horiz ? bw : bh;
-        if (len < p->minlen) ok = 0;
+        if (len < (horiz ? p->minlen_h : p->minlen)) ok = 0;
         if (ok) {
             /* Mean thickness from the pixel count (a tilted or slightly
              * curved line has a box taller than the line); the centre
@@ -345,6 +347,11 @@ static fd_status mask_segments(PIX *mask, PIX *bin, int horiz, const gparams *p,
             c = (c0 + c1) / 2.0;
         }
         if (ok && flank_share(bin, horiz, bx, by, bw, bh, p->reach) > FD_MAX_FLANKED) ok = 0;
+#ifdef FD_GRID_TRACE
+        if (len >= p->minlen)
+            fprintf(stderr, "seg %c box %d,%d,%d,%d thick %d flank %.2f ok %d\n", horiz ? 'H' : 'V', bx, by,
+                    bw, bh, thick, flank_share(bin, horiz, bx, by, bw, bh, p->reach), ok);
+#endif
         if (!ok) {
             /* Remove the component from the mask, so that the boundary
              * tests only see accepted segments. */
