@@ -1,0 +1,258 @@
+/*
+ * Grid module: synthetic tables drawn with Leptonica (synth_page.c) →
+ * exact cells and spans; broken and faded rules; column rules of two
+ * sections a few pixels apart; a skewed page through fd_page_clean; a page
+ * without a table; debug images.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "grid.h"
+#include "ingest.h"
+#include "synth_page.h"
+#include "testutil.h"
+
+#include <leptonica/allheaders.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A cleaned page straight from a synthetic gray page (no deskew needed). */
+static void page_from_gray(PIX *gray, int dpi, fd_page_image *img)
+{
+    memset(img, 0, sizeof *img);
+    img->page = 1;
+    img->dpi = dpi;
+    img->gray = pixClone(gray);
+    img->binary = pixThresholdToBinary(gray, 180);
+}
+
+/* Structure exactly, boxes within tol pixels. */
+static void check_exact(const fd_grid *g, const synth_truth *t, int tol, const char *what)
+{
+    int i, k, bad = 0;
+    T_CHECK_MSG((int)g->n_cells == t->n_cells, "%s: %zu cells, expected %d", what, g->n_cells,
+                t->n_cells);
+    T_CHECK_MSG((int)g->n_xs == t->n_xs && (int)g->n_ys == t->n_ys,
+                "%s: %zu x %zu positions, expected %d x %d", what, g->n_xs, g->n_ys, t->n_xs,
+                t->n_ys);
+    for (i = 0; i < t->n_cells && i < (int)g->n_cells; i++) {
+        const fd_cell *c = &g->cells[i];
+        const synth_cell *e = &t->cells[i];
+        int ok = c->row == e->row && c->col == e->col && c->rowspan == e->rowspan &&
+                 c->colspan == e->colspan;
+        for (k = 0; k < 4; k++) ok = ok && abs(c->box[k] - e->box[k]) <= tol;
+        if (!ok && bad++ < 5)
+            fd_test_fail(__FILE__, __LINE__,
+                         "%s: cell %d: r%d c%d %dx%d box %d,%d,%d,%d; expected r%d c%d %dx%d box "
+                         "%d,%d,%d,%d",
+                         what, i, c->row, c->col, c->rowspan, c->colspan, c->box[0], c->box[1],
+                         c->box[2], c->box[3], e->row, e->col, e->rowspan, e->colspan, e->box[0],
+                         e->box[1], e->box[2], e->box[3]);
+        fd_test_checks++;
+    }
+}
+
+static void run_exact(const synth_opts *o, int tol, const char *what)
+{
+    synth_truth truth;
+    fd_page_image img;
+    fd_grid g;
+    fd_diag dg;
+    PIX *pix = synth_form(o, &truth);
+    fd_diag_init(&dg);
+    memset(&g, 0, sizeof g);
+    T_CHECK(pix != NULL);
+    if (pix == NULL) return;
+    page_from_gray(pix, o->dpi, &img);
+    T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_OK);
+    check_exact(&g, &truth, tol, what);
+    fd_grid_clear(&g);
+    fd_page_image_clear(&img);
+    pixDestroy(&pix);
+}
+
+static void test_tables(void)
+{
+    synth_opts o;
+    synth_default(&o);
+    run_exact(&o, 1, "plain 100 dpi");
+    o.seed = 7;
+    o.line_w = 2;
+    o.dpi = 150;
+    run_exact(&o, 2, "2 px rules 150 dpi");
+    synth_default(&o);
+    o.seed = 3;
+    o.line_gray = 170; /* faded */
+    o.broken = 6;      /* and broken every 20..120 px */
+    run_exact(&o, 2, "faded broken rules");
+    synth_default(&o);
+    o.seed = 11;
+    o.near_cols = 1; /* funds column rule 4 px off an indicator rule */
+    run_exact(&o, 1, "near columns");
+}
+
+/* Merged cells come out as single cells with their spans. */
+static void test_merged_lookup(void)
+{
+    synth_opts o;
+    synth_truth truth;
+    fd_page_image img;
+    fd_grid g;
+    fd_diag dg;
+    PIX *pix;
+    long a, b;
+    int i;
+    synth_default(&o);
+    o.seed = 5;
+    pix = synth_form(&o, &truth);
+    fd_diag_init(&dg);
+    memset(&g, 0, sizeof g);
+    page_from_gray(pix, o.dpi, &img);
+    T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_OK);
+    /* every slot is covered by exactly the cell fd_grid_cell_at names */
+    for (i = 0; i < (int)g.n_cells; i++) {
+        const fd_cell *c = &g.cells[i];
+        T_EQ_INT(fd_grid_cell_at(&g, c->row + c->rowspan - 1, c->col + c->colspan - 1), i);
+    }
+    /* the funds label (项目资金) spans the 5 funds rows */
+    a = fd_grid_cell_at(&g, 2, 0);
+    T_CHECK(a >= 0);
+    if (a >= 0) T_EQ_INT(g.cells[a].rowspan, 5);
+    b = fd_grid_cell_at(&g, 3, 0);
+    T_EQ_INT(b, a);
+    T_EQ_INT(fd_grid_cell_at(&g, -1, 0), -1);
+    T_EQ_INT(fd_grid_cell_at(&g, 0, 1000), -1);
+    T_EQ_INT(fd_grid_cell_at(NULL, 0, 0), -1);
+    /* table box = outer frame */
+    T_CHECK(abs(g.table_box[0] - truth.xs[0]) <= 1);
+    T_CHECK(abs(g.table_box[1] - truth.ys[0]) <= 1);
+    T_CHECK(abs(g.table_box[0] + g.table_box[2] - truth.xs[truth.n_xs - 1]) <= 1);
+    fd_grid_clear(&g);
+    fd_grid_clear(&g); /* idempotent */
+    fd_page_image_clear(&img);
+    pixDestroy(&pix);
+}
+
+/* A page rotated by a few degrees goes through fd_page_clean (deskew about
+ * the centre, same size) and gives the same table. */
+static void test_skewed(void)
+{
+    static const double angles[] = {3.0, -6.5};
+    size_t i;
+    for (i = 0; i < sizeof angles / sizeof angles[0]; i++) {
+        synth_opts o;
+        synth_truth truth;
+        fd_clean_options opt;
+        fd_page_image img;
+        fd_grid g;
+        fd_diag dg;
+        PIX *pix, *rot;
+        char what[64];
+        synth_default(&o);
+        o.seed = 21 + (unsigned)i;
+        o.dpi = 150;
+        pix = synth_form(&o, &truth);
+        /* Leptonica turns clockwise for a positive angle: -a turns the
+         * content counter-clockwise by a. */
+        rot = pixRotate(pix, (l_float32)(-angles[i] * 3.14159265358979323846 / 180.0), L_ROTATE_AREA_MAP,
+                        L_BRING_IN_WHITE, 0, 0);
+        fd_diag_init(&dg);
+        fd_clean_options_default(&opt);
+        memset(&g, 0, sizeof g);
+        T_EQ_INT(fd_page_clean(rot, 1, o.dpi, &opt, &img, &dg), FD_OK);
+        T_EQ_DBL(img.skew_deg, angles[i], 0.2);
+        T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_OK);
+        snprintf(what, sizeof what, "skewed %.1f deg", angles[i]);
+        check_exact(&g, &truth, 3, what);
+        fd_grid_clear(&g);
+        fd_page_image_clear(&img);
+        pixDestroy(&rot);
+        pixDestroy(&pix);
+    }
+}
+
+static void test_no_table(void)
+{
+    fd_page_image img;
+    fd_grid g;
+    fd_grid_debug dbg;
+    fd_diag dg;
+    PIX *pix = pixCreate(827, 1169, 8);
+    unsigned rng = 99;
+    int y;
+    pixSetAll(pix);
+    for (y = 100; y < 1000; y += 30) synth_text(pix, 80, y, 650, 20, 12, &rng);
+    page_from_gray(pix, 100, &img);
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_grid_detect(&img, &g, &dbg, &dg), FD_OK);
+    T_EQ_INT(g.n_cells, 0);
+    T_EQ_INT(dbg.n_hlines, 0);
+    fd_grid_clear(&g);
+    fd_grid_debug_clear(&dbg);
+    fd_grid_debug_clear(&dbg);
+    fd_page_image_clear(&img);
+    pixDestroy(&pix);
+
+    /* blank page, tiny page */
+    pix = pixCreate(64, 64, 8);
+    pixSetAll(pix);
+    page_from_gray(pix, 0, &img);
+    T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_OK);
+    T_EQ_INT(g.n_cells, 0);
+    fd_grid_clear(&g);
+    fd_page_image_clear(&img);
+    pixDestroy(&pix);
+
+    memset(&img, 0, sizeof img);
+    T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_ERR_USAGE);
+    T_CHECK(dg.message[0] != '\0');
+}
+
+static void test_debug_images(void)
+{
+    synth_opts o;
+    fd_page_image img;
+    fd_grid g;
+    fd_grid_debug dbg;
+    fd_diag dg;
+    char dir[] = "/tmp/fd_test_grid_XXXXXX", path[256];
+    PIX *pix;
+    synth_default(&o);
+    pix = synth_form(&o, NULL);
+    page_from_gray(pix, o.dpi, &img);
+    img.page = 3;
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_grid_detect(&img, &g, &dbg, &dg), FD_OK);
+    T_CHECK(dbg.n_hlines > 0 && dbg.n_vlines > 0);
+    T_CHECK(mkdtemp(dir) != NULL);
+    T_EQ_INT(fd_grid_write_debug(dir, &img, &g, &dbg, &dg), FD_OK);
+    snprintf(path, sizeof path, "%s/page-003-clean.png", dir);
+    T_CHECK(access(path, R_OK) == 0);
+    remove(path);
+    snprintf(path, sizeof path, "%s/page-003-grid.png", dir);
+    T_CHECK(access(path, R_OK) == 0);
+    remove(path);
+    rmdir(dir);
+    /* an unwritable place: IO error with a message, no crash */
+    fd_diag_reset(&dg);
+    T_EQ_INT(fd_grid_write_debug("/nonexistent/dir", &img, &g, &dbg, &dg), FD_ERR_IO);
+    T_CHECK(strstr(dg.message, "/nonexistent/dir") != NULL);
+    fd_grid_clear(&g);
+    fd_grid_debug_clear(&dbg);
+    fd_page_image_clear(&img);
+    pixDestroy(&pix);
+}
+
+int main(void)
+{
+    setMsgSeverity(L_SEVERITY_NONE);
+    test_tables();
+    test_merged_lookup();
+    test_skewed();
+    test_no_table();
+    test_debug_images();
+    return fd_test_summary("test_grid");
+}

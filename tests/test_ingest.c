@@ -1,0 +1,405 @@
+/*
+ * Ingest module: bad files (tests/data/bad/, see its README) → the right
+ * status and a message naming the file; multi-page TIFF and PDF decoding
+ * with per-page failures; cleaning: skew found within 0.2°, a red seal over
+ * black text leaves the text, a page upside down or on its side is turned
+ * back.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "ingest.h"
+#include "synth_page.h"
+#include "testutil.h"
+
+#include <leptonica/allheaders.h>
+#include <cairo.h>
+#include <cairo-pdf.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BAD_DIR FD_SOURCE_DIR "/tests/data/bad/"
+#define DEG2RAD (3.14159265358979323846 / 180.0)
+
+/* Opens path and loads page 1; returns the first failing status. */
+static fd_status open_and_load(const char *path, fd_diag *dg, int *w, int *h, const char **fmt)
+{
+    fd_source *src = NULL;
+    PIX *pix = NULL;
+    int dpi = 0;
+    fd_status st = fd_source_open(path, NULL, &src, dg);
+    if (st != FD_OK) {
+        T_CHECK(src == NULL);
+        return st;
+    }
+    if (fmt != NULL) *fmt = fd_source_format(src);
+    st = fd_source_load_page(src, 1, &pix, &dpi, dg);
+    if (st == FD_OK) {
+        if (w != NULL) *w = pixGetWidth(pix);
+        if (h != NULL) *h = pixGetHeight(pix);
+    }
+    pixDestroy(&pix);
+    fd_source_close(&src);
+    T_CHECK(src == NULL);
+    return st;
+}
+
+static void expect_bad(const char *name, fd_status want, const char *needle)
+{
+    char path[1024];
+    fd_diag dg;
+    fd_status st;
+    fd_diag_init(&dg);
+    snprintf(path, sizeof path, "%s%s", BAD_DIR, name);
+    st = open_and_load(path, &dg, NULL, NULL, NULL);
+    T_CHECK_MSG(st == want, "%s: status %s, expected %s (%s)", name, fd_status_name(st),
+                fd_status_name(want), dg.message);
+    T_CHECK_MSG(strstr(dg.message, name) != NULL, "%s: message does not name the file: %s", name,
+                dg.message);
+    if (needle != NULL)
+        T_CHECK_MSG(strstr(dg.message, needle) != NULL, "%s: message lacks \"%s\": %s", name,
+                    needle, dg.message);
+}
+
+static void test_bad_files(void)
+{
+    fd_diag dg;
+    int w = 0, h = 0;
+    const char *fmt = NULL;
+    expect_bad("zero_bytes.png", FD_ERR_INPUT, "empty");
+    expect_bad("truncated.png", FD_ERR_INPUT, "truncated");
+    expect_bad("truncated.jpg", FD_ERR_INPUT, "truncated");
+    expect_bad("truncated.tif", FD_ERR_INPUT, NULL);
+    expect_bad("truncated.pdf", FD_ERR_INPUT, NULL);
+    expect_bad("text_renamed.png", FD_ERR_INPUT, "not a recognised");
+    expect_bad("one_pixel.png", FD_ERR_INPUT, "too small");
+    expect_bad("huge_header.png", FD_ERR_LIMIT, "60000x60000");
+    expect_bad("encrypted.pdf", FD_ERR_INPUT, "password");
+    expect_bad("no_pages.pdf", FD_ERR_INPUT, "no pages");
+    expect_bad("does_not_exist.png", FD_ERR_IO, "cannot open");
+
+    /* a directory is not an image */
+    fd_diag_init(&dg);
+    T_EQ_INT(open_and_load(BAD_DIR, &dg, NULL, NULL, NULL), FD_ERR_IO);
+
+    /* the extension does not matter: a PNG named .jpg is read as PNG */
+    fd_diag_init(&dg);
+    T_EQ_INT(open_and_load(BAD_DIR "png_named.jpg", &dg, &w, &h, &fmt), FD_OK);
+    T_EQ_STR(fmt, "png");
+    T_EQ_INT(w, 200);
+    T_EQ_INT(h, 150);
+
+    /* file size guard */
+    {
+        fd_ingest_limits lim;
+        fd_source *src = NULL;
+        fd_ingest_limits_default(&lim);
+        lim.max_file_bytes = 100;
+        fd_diag_init(&dg);
+        T_EQ_INT(fd_source_open(BAD_DIR "png_named.jpg", &lim, &src, &dg), FD_ERR_LIMIT);
+        T_CHECK(src == NULL);
+    }
+    /* API misuse */
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_source_open(NULL, NULL, NULL, &dg), FD_ERR_USAGE);
+    fd_source_close(NULL);
+    T_EQ_INT(fd_source_page_count(NULL), 0);
+}
+
+/* Multi-page TIFF: the pixel-budget guard refuses one page, the others
+ * load. */
+static void test_tiff_pages(void)
+{
+    char path[] = "/tmp/fd_test_ingest_XXXXXX";
+    int fd = mkstemp(path), i;
+    fd_ingest_limits lim;
+    fd_source *src = NULL;
+    fd_diag dg;
+    static const int sizes[3][2] = {{300, 200}, {900, 700}, {320, 240}};
+    T_CHECK(fd >= 0);
+    if (fd < 0) return;
+    close(fd);
+    for (i = 0; i < 3; i++) {
+        PIX *p = pixCreate(sizes[i][0], sizes[i][1], 8);
+        pixSetAll(p);
+        T_EQ_INT(pixWriteTiff(path, p, IFF_TIFF_ZIP, i == 0 ? "w" : "a"), 0);
+        pixDestroy(&p);
+    }
+    fd_ingest_limits_default(&lim);
+    lim.max_pixels = 300000; /* page 2 has 630000 */
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_source_open(path, &lim, &src, &dg), FD_OK);
+    T_EQ_INT(fd_source_page_count(src), 3);
+    T_EQ_STR(fd_source_format(src), "tiff");
+    for (i = 1; i <= 3; i++) {
+        PIX *p = NULL;
+        int dpi = -1;
+        fd_status st;
+        fd_diag_reset(&dg);
+        st = fd_source_load_page(src, i, &p, &dpi, &dg);
+        if (i == 2) {
+            T_EQ_INT(st, FD_ERR_LIMIT);
+            T_CHECK(strstr(dg.message, "page 2") != NULL);
+            T_CHECK(p == NULL);
+        } else {
+            T_EQ_INT(st, FD_OK);
+            T_CHECK(p != NULL && pixGetWidth(p) == sizes[i - 1][0]);
+        }
+        pixDestroy(&p);
+    }
+    fd_diag_reset(&dg);
+    {
+        PIX *p = NULL;
+        T_EQ_INT(fd_source_load_page(src, 4, &p, NULL, &dg), FD_ERR_USAGE);
+    }
+    fd_source_close(&src);
+    remove(path);
+}
+
+/* Image-only PDF (made here with cairo): pages rendered at the resolution
+ * of their image (400 px over 4 in = 100 dpi). */
+static void test_pdf(void)
+{
+    char path[] = "/tmp/fd_test_ingest_pdf_XXXXXX";
+    int fd = mkstemp(path), i;
+    cairo_surface_t *pdf, *img;
+    cairo_t *cr;
+    fd_source *src = NULL;
+    fd_diag dg;
+    T_CHECK(fd >= 0);
+    if (fd < 0) return;
+    close(fd);
+    pdf = cairo_pdf_surface_create(path, 288.0, 216.0); /* 4 x 3 in */
+    img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 300);
+    cr = cairo_create(img);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_rectangle(cr, 50, 50, 300, 200);
+    cairo_set_line_width(cr, 2);
+    cairo_stroke(cr);
+    cairo_destroy(cr);
+    cr = cairo_create(pdf);
+    for (i = 0; i < 2; i++) {
+        cairo_save(cr);
+        cairo_scale(cr, 0.72, 0.72); /* 400 px → 288 pt */
+        cairo_set_source_surface(cr, img, 0, 0);
+        cairo_paint(cr);
+        cairo_restore(cr);
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(pdf);
+    cairo_surface_destroy(img);
+
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_source_open(path, NULL, &src, &dg), FD_OK);
+    T_EQ_STR(fd_source_format(src), "pdf");
+    T_EQ_INT(fd_source_page_count(src), 2);
+    for (i = 1; i <= 2; i++) {
+        PIX *p = NULL;
+        int dpi = 0;
+        T_EQ_INT(fd_source_load_page(src, i, &p, &dpi, &dg), FD_OK);
+        T_EQ_INT(dpi, 100);
+        T_CHECK(p != NULL && abs(pixGetWidth(p) - 400) <= 1 && abs(pixGetHeight(p) - 300) <= 1);
+        /* the frame is there: ink along row 50 */
+        if (p != NULL) {
+            l_uint32 v = 255;
+            PIX *g = pixGetDepth(p) == 8 ? pixClone(p) : pixConvertRGBToLuminance(p);
+            pixGetPixel(g, 200, 50, &v);
+            T_CHECK(v < 128);
+            pixDestroy(&g);
+        }
+        pixDestroy(&p);
+    }
+    fd_source_close(&src);
+    remove(path);
+}
+
+static l_int32 ink_in(PIX *bin, int x, int y, int w, int h)
+{
+    l_int32 n = 0;
+    BOX *b = boxCreate(x, y, w, h);
+    pixCountPixelsInRect(bin, b, &n, NULL);
+    boxDestroy(&b);
+    return n;
+}
+
+static void test_skew(void)
+{
+    static const double angles[] = {-9.5, -4.0, -1.2, 0.6, 2.5, 7.0};
+    synth_opts o;
+    PIX *page;
+    size_t i;
+    synth_default(&o);
+    o.seed = 42;
+    page = synth_form(&o, NULL);
+    for (i = 0; i < sizeof angles / sizeof angles[0]; i++) {
+        fd_clean_options opt;
+        fd_page_image img;
+        fd_diag dg;
+        PIX *rot = pixRotate(page, (l_float32)(-angles[i] * DEG2RAD), L_ROTATE_AREA_MAP,
+                             L_BRING_IN_WHITE, 0, 0);
+        fd_diag_init(&dg);
+        fd_clean_options_default(&opt);
+        T_EQ_INT(fd_page_clean(rot, 1, 100, &opt, &img, &dg), FD_OK);
+        T_CHECK_MSG(fabs(img.skew_deg - angles[i]) <= 0.2, "skew %.2f found %.3f", angles[i],
+                    img.skew_deg);
+        T_EQ_INT(img.rotation_deg, 0);
+        /* same size as the input, 8 and 1 bpp */
+        T_EQ_INT(pixGetWidth(img.gray), pixGetWidth(rot));
+        T_EQ_INT(pixGetHeight(img.binary), pixGetHeight(rot));
+        T_EQ_INT(pixGetDepth(img.gray), 8);
+        T_EQ_INT(pixGetDepth(img.binary), 1);
+        fd_page_image_clear(&img);
+        pixDestroy(&rot);
+    }
+    pixDestroy(&page);
+}
+
+/* A red seal stamped over black text: the text's ink survives in the
+ * binary page, the seal's does not. */
+static void test_seal(void)
+{
+    PIX *base = pixCreate(827, 1169, 32), *sealed;
+    fd_clean_options opt;
+    fd_page_image a, b;
+    fd_diag dg;
+    unsigned rng = 5;
+    int y;
+    l_int32 ink_a, ink_b, ring_b, ring_a;
+    pixSetAll(base);
+    for (y = 400; y < 700; y += 25) synth_text(base, 150, y, 520, 18, 14, &rng);
+    sealed = pixCopy(NULL, base);
+    synth_seal(sealed, 420, 550, 140);
+    fd_clean_options_default(&opt);
+    opt.max_skew_deg = 0.0;
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(base, 1, 100, &opt, &a, &dg), FD_OK);
+    T_EQ_INT(fd_page_clean(sealed, 1, 100, &opt, &b, &dg), FD_OK);
+    /* text region under the seal */
+    ink_a = ink_in(a.binary, 300, 430, 240, 240);
+    ink_b = ink_in(b.binary, 300, 430, 240, 240);
+    T_CHECK_MSG(ink_a > 1000, "text ink %d", (int)ink_a);
+    T_CHECK_MSG(ink_b >= ink_a * 9 / 10 && ink_b <= ink_a * 11 / 10,
+                "text ink with seal %d, without %d", (int)ink_b, (int)ink_a);
+    /* the seal's ring outside the text lines (below them) adds no ink */
+    ring_a = ink_in(a.binary, 300, 700, 240, 10);
+    ring_b = ink_in(b.binary, 300, 700, 240, 10);
+    T_CHECK_MSG(ring_b <= ring_a + 20, "seal ring ink %d (page without seal %d)", (int)ring_b,
+                (int)ring_a);
+    fd_page_image_clear(&a);
+    fd_page_image_clear(&b);
+
+    /* with suppression off the seal is ink */
+    opt.suppress_color = 0;
+    T_EQ_INT(fd_page_clean(sealed, 1, 100, &opt, &b, &dg), FD_OK);
+    T_CHECK(ink_in(b.binary, 300, 683, 240, 10) > ring_a + 20);
+    fd_page_image_clear(&b);
+    pixDestroy(&base);
+    pixDestroy(&sealed);
+}
+
+/* Share of pixels that differ between two 1 bpp images of one size. */
+static double binary_diff(PIX *a, PIX *b)
+{
+    PIX *x = pixXor(NULL, a, b);
+    l_int32 n = 0;
+    pixCountPixels(x, &n, NULL);
+    pixDestroy(&x);
+    return (double)n / ((double)pixGetWidth(a) * pixGetHeight(a));
+}
+
+static void test_orientation(void)
+{
+    synth_opts o;
+    fd_clean_options opt;
+    fd_page_image up, img;
+    fd_diag dg;
+    PIX *page;
+    int q;
+    synth_default(&o);
+    o.seed = 8;
+    page = synth_form(&o, NULL);
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(page, 1, 100, &opt, &up, &dg), FD_OK);
+    T_EQ_INT(up.rotation_deg, 0);
+    for (q = 1; q <= 3; q++) {
+        PIX *turned = pixRotateOrth(page, q); /* q clockwise quarter turns */
+        T_EQ_INT(fd_page_clean(turned, 1, 100, &opt, &img, &dg), FD_OK);
+        T_CHECK_MSG(img.rotation_deg == (4 - q) * 90, "page turned %d deg: rotation %d", q * 90,
+                    img.rotation_deg);
+        T_EQ_INT(pixGetWidth(img.gray), pixGetWidth(page));
+        if (pixGetWidth(img.binary) == pixGetWidth(up.binary) &&
+            pixGetHeight(img.binary) == pixGetHeight(up.binary))
+            T_CHECK_MSG(binary_diff(img.binary, up.binary) < 0.002, "turned %d: differs by %.4f",
+                        q * 90, binary_diff(img.binary, up.binary));
+        fd_page_image_clear(&img);
+        pixDestroy(&turned);
+    }
+    /* a continuation page (no title) upside down: the merged cells on the
+     * left decide */
+    o.title = 0;
+    o.seed = 9;
+    pixDestroy(&page);
+    page = synth_form(&o, NULL);
+    {
+        PIX *turned = pixRotateOrth(page, 2);
+        T_EQ_INT(fd_page_clean(turned, 1, 100, &opt, &img, &dg), FD_OK);
+        T_EQ_INT(img.rotation_deg, 180);
+        fd_page_image_clear(&img);
+        pixDestroy(&turned);
+    }
+    fd_page_image_clear(&up);
+    pixDestroy(&page);
+}
+
+/* Inputs of every depth clean to 8 + 1 bpp; bad arguments fail cleanly. */
+static void test_depths(void)
+{
+    static const int depths[] = {1, 8, 16, 32};
+    fd_clean_options opt;
+    fd_page_image img;
+    fd_diag dg;
+    size_t i;
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    for (i = 0; i < sizeof depths / sizeof depths[0]; i++) {
+        PIX *p = pixCreate(300, 200, depths[i]);
+        if (depths[i] != 1) pixSetAll(p);
+        T_EQ_INT(fd_page_clean(p, 2, 0, &opt, &img, &dg), FD_OK);
+        T_EQ_INT(img.page, 2);
+        T_EQ_INT(pixGetDepth(img.gray), 8);
+        T_EQ_INT(pixGetDepth(img.binary), 1);
+        fd_page_image_clear(&img);
+        pixDestroy(&p);
+    }
+    {
+        PIX *tiny = pixCreate(1, 1, 8);
+        T_EQ_INT(fd_page_clean(tiny, 1, 0, &opt, &img, &dg), FD_ERR_INPUT);
+        T_CHECK(img.gray == NULL && img.binary == NULL);
+        pixDestroy(&tiny);
+    }
+    fd_diag_reset(&dg);
+    T_EQ_INT(fd_page_clean(NULL, 1, 0, &opt, &img, &dg), FD_ERR_USAGE);
+    T_CHECK(dg.message[0] != '\0');
+    fd_page_image_clear(NULL);
+    fd_page_image_clear(&img);
+}
+
+int main(void)
+{
+    setMsgSeverity(L_SEVERITY_NONE);
+    test_bad_files();
+    test_tiff_pages();
+    test_pdf();
+    test_skew();
+    test_seal();
+    test_orientation();
+    test_depths();
+    return fd_test_summary("test_ingest");
+}
