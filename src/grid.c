@@ -67,6 +67,7 @@ typedef struct gparams {
     int tol;        /* clustering and crossing tolerance */
     double tight;   /* clustering: gap between centre lines of one rule */
     int minsupport; /* least length of existing boundary along a kept line */
+    int minrun;     /* longest unbroken run a visible rule has at least */
     int band;       /* half-width of the search band of a boundary test */
     int reach;      /* how far beside a segment the flank test looks */
     int shift;      /* how far a line may locally stray from its position */
@@ -104,6 +105,7 @@ static void params_init(gparams *p, int w, int h, int dpi)
     p->tol = px(0.03, p->dpi, 3) + 1;
     p->tight = 1.5 + 0.003 * p->dpi;
     p->minsupport = px(0.25, p->dpi, 16);
+    p->minrun = px(0.2, p->dpi, 12);
     p->band = px(0.012, p->dpi, 2);
     p->reach = px(0.045, p->dpi, 5);
     p->smooth = px(0.05, p->dpi, 5) | 1;
@@ -297,12 +299,59 @@ static double flank_share(PIX *bin, int horiz, l_int32 bx, l_int32 by, l_int32 b
     return total > 0 ? (double)flanked / total : 1.0;
 }
 
+/* Along the segment's box: the share of positions where the binary page
+ * has ink across the box, and the longest run of such positions. */
+static void binary_runs(PIX *bin, int horiz, l_int32 bx, l_int32 by, l_int32 bw, l_int32 bh,
+                        double *share, int *maxrun)
+{
+    l_uint32 *data = pixGetData(bin);
+    l_int32 wpl = pixGetWpl(bin);
+    int t, t0 = horiz ? bx : by, t1 = horiz ? bx + bw - 1 : by + bh - 1;
+    int c0 = horiz ? by : bx, c1 = horiz ? by + bh - 1 : bx + bw - 1;
+    int run = 0, hits = 0;
+    *maxrun = 0;
+    for (t = t0; t <= t1; t++) {
+        int c, hit = 0;
+        for (c = c0; c <= c1 && !hit; c++)
+            hit = horiz ? GET_DATA_BIT(data + (size_t)c * (size_t)wpl, t) != 0
+                        : GET_DATA_BIT(data + (size_t)t * (size_t)wpl, c) != 0;
+        run = hit ? run + 1 : 0;
+        if (run > *maxrun) *maxrun = run;
+        hits += hit;
+    }
+    *share = t1 >= t0 ? (double)hits / (t1 - t0 + 1) : 0.0;
+}
+
+/* Mean over the inked positions of the segment of the darkest gray value
+ * across its box (0 black .. 255 white). */
+static int seg_darkness(PIX *gray, int horiz, l_int32 bx, l_int32 by, l_int32 bw, l_int32 bh)
+{
+    l_uint32 *data = pixGetData(gray);
+    l_int32 wpl = pixGetWpl(gray);
+    int t, t0 = horiz ? bx : by, t1 = horiz ? bx + bw - 1 : by + bh - 1;
+    int c0 = horiz ? by : bx, c1 = horiz ? by + bh - 1 : bx + bw - 1;
+    long sum = 0, n = 0;
+    for (t = t0; t <= t1; t++) {
+        int c, m = 255;
+        for (c = c0; c <= c1; c++) {
+            int v = horiz ? (int)GET_DATA_BYTE(data + (size_t)c * (size_t)wpl, t)
+                          : (int)GET_DATA_BYTE(data + (size_t)t * (size_t)wpl, c);
+            if (v < m) m = v;
+        }
+        if (m < 230) { /* positions with ink only: gaps say nothing */
+            sum += m;
+            n++;
+        }
+    }
+    return n > 0 ? (int)(sum / n) : 255;
+}
+
 /* Segments flanked by ink over more than this share of their length are
  * character strokes, not rules. */
 #define FD_MAX_FLANKED 0.45
 
-static fd_status mask_segments(PIX *mask, PIX *bin, int horiz, const gparams *p, gseg **out,
-                               size_t *nout, fd_diag *dg)
+static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const gparams *p,
+                               gseg **out, size_t *nout, fd_diag *dg)
 {
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
@@ -347,6 +396,22 @@ static fd_status mask_segments(PIX *mask, PIX *bin, int horiz, const gparams *p,
             c = (c0 + c1) / 2.0;
         }
         if (ok && flank_share(bin, horiz, bx, by, bw, bh, p->reach) > FD_MAX_FLANKED) ok = 0;
+        if (ok) {
+            /* A rule that shows in the binary page has long unbroken runs
+             * (even a broken rule is cut into pieces longer than a
+             * character); strokes of characters merged by the averaging
+             * (the tops of "777", a row of underlined bottoms) show as runs
+             * no longer than a character. A rule too faint to show in the
+             * binary page is judged by the other tests alone; a dark one
+             * that shows in pieces is characters, a light one a faded,
+             * broken rule. */
+            double share;
+            int maxrun;
+            binary_runs(bin, horiz, bx, by, bw, bh, &share, &maxrun);
+            if (maxrun < p->minrun &&
+                (share >= 0.55 || (share >= 0.3 && seg_darkness(gray, horiz, bx, by, bw, bh) < 110)))
+                ok = 0;
+        }
 #ifdef FD_GRID_TRACE
         if (len >= p->minlen)
             fprintf(stderr, "seg %c box %d,%d,%d,%d thick %d flank %.2f ok %d\n", horiz ? 'H' : 'V', bx, by,
@@ -843,8 +908,16 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: morphology failed", page->page);
         goto cleanup;
     }
-    st = mask_segments(hmask, bin, 1, &p, &hs, &nhs, dg);
-    if (st == FD_OK) st = mask_segments(vmask, bin, 0, &p, &vs, &nvs, dg);
+#ifdef FD_GRID_TRACE
+    pixWrite("/tmp/fd_hmask.png", hmask, IFF_PNG);
+    pixWrite("/tmp/fd_vmask.png", vmask, IFF_PNG);
+#endif
+    st = mask_segments(hmask, bin, gray, 1, &p, &hs, &nhs, dg);
+    if (st == FD_OK) st = mask_segments(vmask, bin, gray, 0, &p, &vs, &nvs, dg);
+#ifdef FD_GRID_TRACE
+    pixWrite("/tmp/fd_hmask2.png", hmask, IFF_PNG);
+    pixWrite("/tmp/fd_bin.png", bin, IFF_PNG);
+#endif
     if (st == FD_OK) st = cluster_lines(hs, nhs, &p, &hl, &nhl, dg);
     if (st == FD_OK) st = cluster_lines(vs, nvs, &p, &vl, &nvl, dg);
     if (st != FD_OK) goto cleanup;

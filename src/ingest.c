@@ -815,7 +815,10 @@ static double find_skew(PIX *bin, int dpi, double max_deg, int *ok)
     if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, redsweep, redsearch, 0.0f,
                                        (l_float32)(max_deg + 1.0), 0.5f, 0.01f) != 0)
         return 0.0;
-    if (conf < 2.0f || fabs(angle) > max_deg + 0.5) return 0.0;
+#ifdef FD_GRID_TRACE
+    fprintf(stderr, "skew angle %.3f conf %.2f end %.2f\n", (double)angle, (double)conf, (double)endscore);
+#endif
+    if (conf < 1.0f || fabs(angle) > max_deg + 0.5) return 0.0;
     *ok = 1;
     return angle;
 }
