@@ -227,11 +227,11 @@ static PIX *ridge_mask(PIX *gray, int horiz, int k, int d, int thresh, unsigned 
                 a = x >= d ? c[x - d] : 0;
                 b = x + d < w ? c[x + d] : 0;
             }
-            a = a > b ? a : b;
-            /* Darker than both sides by thresh, and the sides at most half
-             * as dark as the centre: aligned bottoms of digits or strokes
-             * of a text line have ink beside them, a rule does not. */
-            if (v - a > thresh && 2 * a < v) SET_DATA_BIT(mline, x);
+            /* Darker than both sides by thresh, and at least one side at
+             * most half as dark as the centre: strokes inside a text line
+             * have ink on both sides; a rule has paper on at least one
+             * side even where a character touches it. */
+            if (v - (a > b ? a : b) > thresh && 2 * (a < b ? a : b) < v) SET_DATA_BIT(mline, x);
         }
     }
 cleanup:
