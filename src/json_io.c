@@ -1820,12 +1820,14 @@ typedef struct ocr_field {
 static const ocr_field ocr_fields[] = {
     OCR_S(language),
     OCR_S(number_language),
+    OCR_S(measure_language),
     OCR_S(tessdata_dir),
     OCR_S(number_charset),
     OCR_S(measure_charset),
     OCR_I(min_cell_ink, 0, 1000000),
     OCR_I(pad, 0, 1000),
-    OCR_I(upscale_below_height, 0, 100000),
+    OCR_I(line_height, 0, 400),
+    OCR_I(number_line_height, 0, 400),
     OCR_I(max_alternatives, 0, 64),
     OCR_S(user_words),
 };

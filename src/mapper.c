@@ -797,6 +797,8 @@ static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
         if (st != FD_OK) break;
         lab = match_label(mp, NULL, first.text, 0.6);
         from = 1;
+        fd_log(mp->dg, FD_LOG_DEBUG, "page %d row %d: \"%s\" → %s", g->page, row, first.text,
+               lab ? lab->key : "(no label)");
         /* A row label cell may sit right of a block label that spans rows
          * from above (项目资金 over 年度资金总额 …): it is then cells[0]. */
 

@@ -21,12 +21,14 @@ typedef enum fd_ocr_mode {
 typedef struct fd_ocr_config {
     char language[32];          /* text cells: "chi_sim" */
     char number_language[32];   /* number cells: "eng" (reads % and digits better); "" = language */
+    char measure_language[32];  /* 年度指标值/实际完成值 cells: "chi_sim+eng"; "" = language */
     char tessdata_dir[512];     /* "" = the engine's default */
     char number_charset[128];   /* whitelist for FD_OCR_NUMBER */
     char measure_charset[512];  /* whitelist for FD_OCR_MEASURE (UTF-8) */
     int min_cell_ink;           /* ink pixels below which a cell is empty */
     int pad;                    /* pixels cut off each side inside the ruling lines */
-    int upscale_below_height;   /* cells shorter than this (px) are scaled ×2 */
+    int line_height;            /* px a text line's ink is scaled to for the engine; 0 = as scanned */
+    int number_line_height;     /* the same for number and measure cells (digits are shorter than CJK) */
     int max_alternatives;       /* choices kept per character position */
     char user_words[512];       /* path of a word list (vocabulary), "" none */
 } fd_ocr_config;
