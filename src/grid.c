@@ -412,11 +412,6 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
                 (share >= 0.55 || (share >= 0.3 && seg_darkness(gray, horiz, bx, by, bw, bh) < 110)))
                 ok = 0;
         }
-#ifdef FD_GRID_TRACE
-        if (len >= p->minlen)
-            fprintf(stderr, "seg %c box %d,%d,%d,%d thick %d flank %.2f ok %d\n", horiz ? 'H' : 'V', bx, by,
-                    bw, bh, thick, flank_share(bin, horiz, bx, by, bw, bh, p->reach), ok);
-#endif
         if (!ok) {
             /* Remove the component from the mask, so that the boundary
              * tests only see accepted segments. */
@@ -908,16 +903,8 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: morphology failed", page->page);
         goto cleanup;
     }
-#ifdef FD_GRID_TRACE
-    pixWrite("/tmp/fd_hmask.png", hmask, IFF_PNG);
-    pixWrite("/tmp/fd_vmask.png", vmask, IFF_PNG);
-#endif
     st = mask_segments(hmask, bin, gray, 1, &p, &hs, &nhs, dg);
     if (st == FD_OK) st = mask_segments(vmask, bin, gray, 0, &p, &vs, &nvs, dg);
-#ifdef FD_GRID_TRACE
-    pixWrite("/tmp/fd_hmask2.png", hmask, IFF_PNG);
-    pixWrite("/tmp/fd_bin.png", bin, IFF_PNG);
-#endif
     if (st == FD_OK) st = cluster_lines(hs, nhs, &p, &hl, &nhl, dg);
     if (st == FD_OK) st = cluster_lines(vs, nvs, &p, &vl, &nvl, dg);
     if (st != FD_OK) goto cleanup;

@@ -11,7 +11,8 @@
 #include "ingest.h"
 
 typedef struct fd_cell {
-    int box[4];      /* x, y, w, h: the inside of the cell, between its ruling lines */
+    int box[4];      /* x, y, w, h: from the centre of its left/top ruling line to the
+                        centre of its right/bottom one (xs[col] .. xs[col + colspan]) */
     int row, col;    /* 0-based index of the top-left grid slot */
     int rowspan, colspan;
 } fd_cell;

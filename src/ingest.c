@@ -800,6 +800,7 @@ static PIX *normalise_background(PIX *gray)
  * are ink. High on purpose: the background is 255 after normalisation and
  * thin or faded strokes of a 150-DPI scan only reach mid gray. */
 #define FD_BIN_THRESHOLD 180
+#define FD_ORIENT_THRESHOLD 215
 
 /* Skew of the page, degrees, positive = content rotated counter-clockwise
  * (Leptonica's convention for the deskew angle: pixRotate by +angle, which
@@ -815,9 +816,6 @@ static double find_skew(PIX *bin, int dpi, double max_deg, int *ok)
     if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, redsweep, redsearch, 0.0f,
                                        (l_float32)(max_deg + 1.0), 0.5f, 0.01f) != 0)
         return 0.0;
-#ifdef FD_GRID_TRACE
-    fprintf(stderr, "skew angle %.3f conf %.2f end %.2f\n", (double)angle, (double)conf, (double)endscore);
-#endif
     if (conf < 1.0f || fabs(angle) > max_deg + 0.5) return 0.0;
     *ok = 1;
     return angle;
@@ -937,17 +935,17 @@ static int updown_score(PIX *bin, int dpi)
     }
     for (j = 0; j < nrow; j++) {
         int lt = x0[j] <= left + tol, rt = x1[j] >= right - tol;
+        /* Rows shorter than a third of the table are runs of text, not
+         * rules between merged cells. */
+        if ((x1[j] - x0[j]) * 3 < right - left) continue;
         if (rt && !lt) score++;
         if (lt && !rt) score--;
     }
     if (score == 0 && top < bottom) {
         /* Title cue: ink in a band above vs below the table. */
-        l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
         int band = (int)lround(1.2 * dpi);
         l_int32 above = ink_in_rows(bin, top - tol - band, top - tol);
         l_int32 below = ink_in_rows(bin, bottom + tol, bottom + tol + band);
-        (void)w;
-        (void)h;
         if (above > 3 * below + 50) score = 1;
         else if (below > 3 * above + 50) score = -1;
     }
@@ -960,7 +958,8 @@ cleanup:
     return score;
 }
 
-/* Clockwise quarter turns (0..3) that bring a deskewed page upright.
+/* Clockwise quarter turns (0..3) that bring a deskewed page upright, or -1
+ * when the page shows too few rules to tell.
  *
  * Axis: in the upright form most cells are wider than tall, and for a grid
  * the total length of horizontal rules over that of vertical rules equals
@@ -989,8 +988,12 @@ static int detect_quads(PIX *bin, int dpi)
     }
     lh = boxa_total(hs, 1);
     lv = boxa_total(vs, 0);
-    /* At least ~ four page-widths of rules in all, or no table to go by. */
-    if ((double)(lh + lv) < 4.0 * 7.0 * rdpi) goto cleanup;
+    /* At least ~ eight page-widths of rules in all, or no table to go by
+     * (-1: the caller may retry on a more lenient binarisation). */
+    if ((double)(lh + lv) < 8.0 * 7.0 * rdpi) {
+        quads = -1;
+        goto cleanup;
+    }
     if (lv > lh * 13 / 10) {
         /* On its side: try a quarter turn clockwise; if that looks upside
          * down, three quarter turns are right. */
@@ -1081,6 +1084,17 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
             goto cleanup;
         }
         quads = detect_quads(bin, edpi);
+        if (quads < 0) {
+            /* Too few rules at the normal threshold (a faded scan): try
+             * again with a lenient one and the breaks of the rules closed;
+             * the long openings of detect_quads remove the noise. */
+            PIX *lenient = pixThresholdToBinary(norm, FD_ORIENT_THRESHOLD);
+            pixDestroy(&bin);
+            bin = lenient != NULL ? pixCloseSafeBrick(NULL, lenient, 3, 3) : NULL;
+            pixDestroy(&lenient);
+            quads = bin != NULL ? detect_quads(bin, edpi) : 0;
+        }
+        if (quads < 0) quads = 0;
         pixDestroy(&bin);
         if (quads != 0) {
             tmp = pixRotateOrth(norm, quads);
