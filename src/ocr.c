@@ -343,8 +343,12 @@ static PIX *prepare_region(PIX *gray, int x0, int y0, int x1, int y1, int ink_he
         if (f < 0.25f) f = 0.25f;
         if (f > 4.0f) f = 4.0f;
     }
+    /* Down: low-pass then subsample (pixScaleSmooth). Area averaging
+     * (pixScaleAreaMap) leaves thin Song strokes so faint that the engine
+     * drops whole lines; measured on generated clean pages, 26 against 36
+     * misread fields of 616. */
     if (f > 0.97f && f < 1.03f) scaled = pixClone(crop);
-    else if (f < 1.0f) scaled = pixScaleAreaMap(crop, f, f);
+    else if (f < 1.0f) scaled = pixScaleSmooth(crop, f, f);
     else scaled = pixScaleGrayLI(crop, f, f);
     framed = scaled ? pixAddBorder(scaled, 10, 255) : NULL;
     pixDestroy(&crop);

@@ -244,6 +244,43 @@ static fd_status reader_cb(void *user, size_t page_index, size_t cell_index, fd_
 
 /* ----------------------------------------------------------- process */
 
+/* <dir>/page-NNN-ocr.tsv: every reading made on the page (cell, its grid
+ * slot and box, the kind class, confidence, text) for looking at what the
+ * OCR saw. Best effort: a failure here only logs. */
+static void write_debug_readings(const char *dir, const page_slot *ps, const fd_diag *dg)
+{
+    static const char *const class_name[KIND_CLASSES] = {"text", "number", "measure"};
+    char path[4096];
+    FILE *fp;
+    size_t c;
+    int k;
+    if (fd_snprintf(path, sizeof path, "%s/page-%03d-ocr.tsv", dir, ps->image.page) != 0) return;
+    fp = fopen(path, "w");
+    if (fp == NULL) {
+        fd_log(dg, FD_LOG_WARN, "cannot write %s", path);
+        return;
+    }
+    fprintf(fp, "cell\trow\tcol\trowspan\tcolspan\tx\ty\tw\th\tclass\tconf\ttext\n");
+    for (c = 0; c <= ps->grid.n_cells; c++) {
+        for (k = 0; k < KIND_CLASSES; k++) {
+            const cached_reading *cr = &ps->cache[c * KIND_CLASSES + (size_t)k];
+            const char *t;
+            if (!cr->done) continue;
+            if (c == ps->grid.n_cells) {
+                fprintf(fp, "preamble\t\t\t\t\t\t\t\t\t%s\t%.0f\t", class_name[k], cr->text.conf);
+            } else {
+                const fd_cell *cell = &ps->grid.cells[c];
+                fprintf(fp, "%zu\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%.0f\t", c, cell->row,
+                        cell->col, cell->rowspan, cell->colspan, cell->box[0], cell->box[1],
+                        cell->box[2], cell->box[3], class_name[k], cr->text.conf);
+            }
+            for (t = cr->text.text ? cr->text.text : ""; *t; t++) fputc(*t == '\n' ? '|' : *t, fp);
+            fputc('\n', fp);
+        }
+    }
+    if (fclose(fp) != 0) fd_log(dg, FD_LOG_WARN, "cannot write %s", path);
+}
+
 static void page_slot_clear(page_slot *ps)
 {
     size_t i;
@@ -341,6 +378,10 @@ fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_docume
     rc.pages = pages;
     st = fd_map_document(env->model, grids, n_ok, reader_cb, &rc, doc, dg);
     if (st != FD_OK) goto cleanup;
+
+    if (env->debug_dir) {
+        for (i = 0; i < n_ok; i++) write_debug_readings(env->debug_dir, &pages[i], dg);
+    }
 
     for (i = 0; i < doc->n_forms; i++) {
         fd_checklist cl;
