@@ -883,8 +883,9 @@ static l_int32 boxa_total(BOXA *b, int horiz)
  * table and run to its right border, while rules that start at the left
  * border and stop inside are rare. A page turned by 180° shows the mirror
  * image. Rules are grouped by row (their y) so that a broken rule counts
- * once. As a secondary cue, the title and year line sit above the table:
- * ink above the table but not below it also votes for upright. */
+ * once. A second cue: the title and year line sit above the table, so ink
+ * above the table but not below it votes for upright (and the reverse for
+ * upside down). */
 static int updown_score(PIX *bin, int dpi)
 {
     BOXA *hs = NULL, *vs = NULL;
@@ -941,13 +942,15 @@ static int updown_score(PIX *bin, int dpi)
         if (rt && !lt) score++;
         if (lt && !rt) score--;
     }
-    if (score == 0 && top < bottom) {
-        /* Title cue: ink in a band above vs below the table. */
+    if (top < bottom) {
+        /* Title cue: ink in a band above vs below the table. A first page
+         * has the title and year line above; it weighs as much as three
+         * rules, enough to veto a flip on a few odd rules. */
         int band = (int)lround(1.2 * dpi);
         l_int32 above = ink_in_rows(bin, top - tol - band, top - tol);
         l_int32 below = ink_in_rows(bin, bottom + tol, bottom + tol + band);
-        if (above > 3 * below + 50) score = 1;
-        else if (below > 3 * above + 50) score = -1;
+        if (above > 3 * below + 50) score += 3;
+        else if (below > 3 * above + 50) score -= 3;
     }
 cleanup:
     fd_free(ys);
@@ -963,8 +966,8 @@ cleanup:
  *
  * Axis: in the upright form most cells are wider than tall, and for a grid
  * the total length of horizontal rules over that of vertical rules equals
- * the mean cell width over height. So when vertical rules clearly dominate,
- * the page lies on its side. Up/down (and which side) then comes from
+ * the mean cell width over height (2.5-3 on this form). So when vertical
+ * rules dominate by more than 2:1, the page lies on its side. Up/down (and which side) then comes from
  * updown_score on the candidate orientations. A page with too few rules is
  * left as it is. */
 static int detect_quads(PIX *bin, int dpi)
@@ -994,16 +997,18 @@ static int detect_quads(PIX *bin, int dpi)
         quads = -1;
         goto cleanup;
     }
-    if (lv > lh * 13 / 10) {
+    if (lv > lh * 2) {
         /* On its side: try a quarter turn clockwise; if that looks upside
          * down, three quarter turns are right. */
         rot = pixRotateOrth(r, 1);
         if (rot == NULL) goto cleanup;
         s0 = updown_score(rot, rdpi);
-        quads = s0 < 0 ? 3 : 1;
+        quads = s0 <= -2 ? 3 : 1;
     } else {
         s0 = updown_score(r, rdpi);
-        quads = s0 < 0 ? 2 : 0;
+        /* Turning a page over on thin evidence costs the whole page: one
+         * odd rule (a broken or faded one) is not enough. */
+        quads = s0 <= -2 ? 2 : 0;
     }
 cleanup:
     boxaDestroy(&hs);
