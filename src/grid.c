@@ -3,26 +3,31 @@
  *
  * Method (all lengths scale with the page resolution, given in inches
  * below; pixel coordinates of the cleaned page, origin top-left):
- *   1. Line masks: the binary page is closed along the line direction
- *      (bridges breaks up to ~0.02 in) and opened with a long linear
- *      structuring element (0.2 in), which keeps runs longer than any
- *      character stroke. Done once for horizontal, once for vertical.
+ *   1. Line masks from the gray page: the inverted gray values are averaged
+ *      along the line direction (0.05 in) and a pixel is on a line when it
+ *      is darker than the averages beside it (a ridge, see ridge_mask), so
+ *      that faded, 1-px, broken rules of a noisy scan still show. Breaks up
+ *      to 0.04 in are closed, and runs shorter than 0.3 in (horizontal) /
+ *      0.2 in (vertical) are opened away.
  *   2. Segments: connected components of a mask that are long and thin
- *      (mean thickness from the pixel count, so that a slightly curved
- *      line whose box is taller than the line still qualifies).
- *   3. Positions: segments clustered by their centre across the line
- *      direction (single linkage); each cluster is one ruling line at its
- *      length-weighted mean position, with the extent of its segments.
+ *      (mean thickness from the pixel count, so that a tilted line whose
+ *      box is taller than the line still qualifies), that have no ink close
+ *      beside them (flank_share) and that are not characters merged into a
+ *      run (binary_runs, seg_darkness). Rejected components are erased
+ *      from the mask.
+ *   3. Positions: segments whose centre lines touch (within ~2 px) are one
+ *      ruling line; the tolerance is tight because two blocks of the form
+ *      may have column rules a few pixels apart, which are distinct lines.
  *   4. Table: lines that cross at least two lines of the other direction,
- *      repeated until stable; this drops underlines, text strokes merged
- *      into long runs and other strays.
+ *      repeated until stable; this drops underlines and other strays.
  *   5. Slots between neighbouring positions; for each pair of neighbouring
- *      slots, the ruling segment between them exists when the line mask
- *      covers enough of the boundary (searched in a band around the
- *      position, for curved lines). Slots joined across missing boundaries
- *      form cells; a non-rectangular group grows to its bounding rectangle.
- *   6. A position along which no boundary exists at all is not a line (a
- *      stray that survived step 4): it is removed and step 5 redone.
+ *      slots, the ruling segment between them exists when the mask covers
+ *      70 % of the boundary, searched in a band around the position that
+ *      never reaches a neighbouring position. Slots joined across missing
+ *      boundaries form cells; a non-rectangular group grows to its
+ *      bounding rectangle.
+ *   6. A position with less than 0.25 in of existing boundary is not a line
+ *      (a stray that survived step 4): it is removed and step 5 redone.
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -400,7 +400,7 @@ int main(int argc, char **argv)
     for (k = 0; k < nn; k++) free(names[k]);
     free(names);
 
-    printf("\ntrue cells whose spans were recounted with truth lines <= %d px apart merged: %ld\n",
+    printf("\ntrue spans (row or column) recounted with truth lines <= %d px apart merged: %ld\n",
            TRUTH_MERGE_PX, g_truth_respanned);
     printf("\n%-8s %6s %7s %8s %9s %8s %10s %10s %8s %8s %9s\n", "tier", "pages", "failed",
            "recall", "precision", "span", "skew_mean", "skew_max", "orient", "s/page",
