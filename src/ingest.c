@@ -816,9 +816,9 @@ static double find_skew(PIX *bin, int dpi, double max_deg, int *ok)
     if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, redsweep, redsearch, 0.0f,
                                        (l_float32)(max_deg + 1.0), 0.5f, 0.01f) != 0)
         return 0.0;
-    if (conf < 1.0f || fabs(angle) > max_deg + 0.5) return 0.0;
+    if (conf < 1.0f || fabs((double)angle) > max_deg + 0.5) return 0.0;
     *ok = 1;
-    return angle;
+    return (double)angle;
 }
 
 /* Long thin line segments of a 1 bpp image: horizontal when horiz, else

@@ -1754,7 +1754,7 @@ fd_status fd_json_load_form_model(const char *path, fd_form_model *out, fd_diag 
     for (e = labels->child; e && st == FD_OK; e = e->next) {
         const char *key = e->string ? e->string : "";
         fd_label *lab;
-        size_t m2, nv;
+        size_t m2, nv = 0;
         if (key[0] == '_') continue;
         m2 = jp_key(&r.path, key);
         if (key[0] == '\0' || strlen(key) >= sizeof m.labels[0].key) {

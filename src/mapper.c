@@ -712,7 +712,11 @@ static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
         }
         refresh_forms(mp, first_form);
         b = current_build(mp);
-        b->form->title = fd_strdup(fd_form_model_find(mp->model, "title")->variants[0]);
+        {
+            /* fd_map_document checked that the model has a title label. */
+            const fd_label *tl = fd_form_model_find(mp->model, "title");
+            b->form->title = tl ? fd_strdup(tl->variants[0]) : NULL;
+        }
         if (b->form->title == NULL) {
             st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
             goto done;

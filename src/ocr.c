@@ -455,8 +455,7 @@ static fd_status recognize(const fd_ocr_engine *eng, tess_slot *slot, PIX *img, 
                           box[0], box[1]);
         goto cleanup;
     }
-    fd_free(out->text);
-    out->text = NULL;
+    fd_ocr_text_clear(out); /* a second reading replaces the first whole */
     if (mode == FD_OCR_NUMBER || mode == FD_OCR_MEASURE) {
         st = read_symbols(eng, slot->api, out, 1);
         if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");

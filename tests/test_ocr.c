@@ -105,8 +105,7 @@ int main(void)
     if (cases) fclose(cases);
     printf("cells read exactly: %d/%d (numbers and measures %d/%d)\n", exact, total, numeric_exact,
            numeric_total);
-    /* Clean 300-DPI renderings: every number must be read exactly; text
-     * labels may miss at most one in twelve. */
+    /* Clean 300-DPI renderings: every cell must be read exactly. */
     T_CHECK(total >= 40);
     T_EQ_INT(numeric_exact, numeric_total);
     T_EQ_INT(exact, total);
