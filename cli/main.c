@@ -9,10 +9,13 @@
 
 #include "formdig.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,7 +32,8 @@ static const char usage_text[] =
     "\n"
     "Reads scans of 财政项目支出绩效自评表 (PNG, JPEG, TIFF, BMP, WebP, PDF) and\n"
     "writes their contract JSON (format " FORMDIG_FORMAT "): one object per input file, one\n"
-    "per line (JSON Lines).\n"
+    "per line (JSON Lines). A directory stands for the scans in it and in its\n"
+    "subdirectories (.pdf .png .jpg .jpeg .tif .tiff .bmp .webp), in name order.\n"
     "\n"
     "  check FILE|-         re-run the scoring checks on a contract JSON document\n"
     "                       (or JSON Lines; - reads standard input) and print it\n"
@@ -40,6 +44,9 @@ static const char usage_text[] =
     "      --models DIR     model directory (default: $FORMDIG_MODELS, else the\n"
     "                       built-in one, else models/ beside the executable)\n"
     "      --debug-dir DIR  write debug images of every page into DIR\n"
+    "  -j, --jobs N         read N files at a time, each worker with its own OCR\n"
+    "                       engine (default: the number of cores); output stays\n"
+    "                       in input order\n"
     "  -v, --verbose        more messages on stderr (twice: debug)\n"
     "  -q, --quiet          only error messages on stderr\n"
     "  -h, --help           show this help and exit\n"
@@ -54,6 +61,7 @@ typedef struct options {
     const char *models;
     const char *debug_dir;
     int verbosity;        /* -1 quiet, 0 default, 1 verbose, 2 debug */
+    int jobs;             /* 0: the number of cores */
     const char **files;
     int n_files;
 } options;
@@ -139,6 +147,19 @@ static int parse_args(int argc, char **argv, options *o)
         } else if ((r = option_value(argc, argv, &i, "--debug-dir", &val)) != 0) {
             if (r < 0) return -1;
             o->debug_dir = val;
+        } else if ((strncmp(a, "-j", 2) == 0 && a[2] >= '0' && a[2] <= '9' && (val = a + 2)) ||
+                   (r = option_value(argc, argv, &i, "-j", &val)) != 0 ||
+                   (r = option_value(argc, argv, &i, "--jobs", &val)) != 0) {
+            char *end = NULL;
+            long n;
+            if (r < 0) return -1;
+            errno = 0;
+            n = strtol(val, &end, 10);
+            if (errno != 0 || end == val || *end != '\0' || n < 1 || n > 256) {
+                fprintf(stderr, "formdig: --jobs takes a number from 1 to 256, not '%s'\n", val);
+                return -1;
+            }
+            o->jobs = (int)n;
         } else {
             fprintf(stderr, "formdig: unknown option %s (see formdig --help)\n", a);
             return -1;
@@ -312,14 +333,267 @@ static int sink_finish(sink *s, int any_output)
 
 static int worst(int a, int b) { return a > b ? a : b; }
 
+/* ------------------------------------------------------------ inputs */
+
+typedef struct file_list {
+    char **paths;
+    size_t n, cap;
+} file_list;
+
+static int list_add(file_list *l, const char *path)
+{
+    char *copy;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        char **g = realloc(l->paths, ncap * sizeof *g);
+        if (g == NULL) return -1;
+        l->paths = g;
+        l->cap = ncap;
+    }
+    copy = strdup(path);
+    if (copy == NULL) return -1;
+    l->paths[l->n++] = copy;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Inside a directory only scans are taken (an archive folder also holds
+ * notes, checksums, JSON): names ending in a scan format's extension. A
+ * file named on the command line is always read. */
+static int is_scan_name(const char *name)
+{
+    static const char *const ext[] = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+                                      ".bmp", ".webp"};
+    const char *dot = strrchr(name, '.');
+    size_t i;
+    if (dot == NULL) return 0;
+    for (i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (strcasecmp(dot, ext[i]) == 0) return 1;
+    return 0;
+}
+
+static int is_dir_entry(const char *dir, const char *name)
+{
+    char path[4096];
+    struct stat sb;
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) return 0;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* Adds path, or the files below it when it is a directory (name order,
+ * subdirectories included). An unreadable directory is named and skipped:
+ * the other inputs go on. Returns -1 only when out of memory. */
+static int expand_input(file_list *l, const char *path, int depth, int *trouble)
+{
+    struct stat sb;
+    DIR *d;
+    struct dirent *e;
+    file_list here;
+    size_t i;
+    int rc = 0;
+    if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return list_add(l, path); /* the library reports a missing file */
+    if (depth > 32) {
+        complain(path, "directories nested too deep; skipped");
+        *trouble = 1;
+        return 0;
+    }
+    d = opendir(path);
+    if (d == NULL) {
+        complain(path, strerror(errno));
+        *trouble = 1;
+        return 0;
+    }
+    memset(&here, 0, sizeof here);
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(path) + strlen(e->d_name) + 2;
+        char *child;
+        if (e->d_name[0] == '.') continue; /* ., .. and hidden files */
+        if (!is_scan_name(e->d_name) && !is_dir_entry(path, e->d_name)) continue;
+        child = malloc(n);
+        if (child == NULL) {
+            rc = -1;
+            break;
+        }
+        snprintf(child, n, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+        rc = list_add(&here, child);
+        free(child);
+        if (rc != 0) break;
+    }
+    closedir(d);
+    if (here.n) qsort(here.paths, here.n, sizeof *here.paths, cmp_str);
+    for (i = 0; i < here.n && rc == 0; i++) rc = expand_input(l, here.paths[i], depth + 1, trouble);
+    for (i = 0; i < here.n; i++) free(here.paths[i]);
+    free(here.paths);
+    return rc;
+}
+
+/* ----------------------------------------------------------- workers */
+
+/* One input's result, filled by a worker, printed by the main thread in
+ * input order. */
+typedef struct job {
+    const char *path;
+    char *json;          /* library-owned (fd_free) */
+    char *error;         /* malloc'ed message */
+    int discrepancy;
+    int done;
+} job;
+
+typedef struct pool {
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    job *jobs;
+    size_t n_jobs;
+    size_t next;         /* first job not yet claimed */
+    const options *opt;
+    fd_log_level log_level;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *pl = arg;
+    fd_context *ctx = NULL;
+    fd_status cst = fd_context_create(&ctx, pl->opt->models);
+    if (cst == FD_OK) {
+        fd_context_set_log(ctx, pl->log_level, log_sink, NULL);
+        if (pl->opt->debug_dir) cst = fd_context_set_debug_dir(ctx, pl->opt->debug_dir);
+    }
+    for (;;) {
+        job *jb;
+        char *json = NULL, *error = NULL;
+        fd_result_info info;
+        memset(&info, 0, sizeof info);
+        pthread_mutex_lock(&pl->lock);
+        if (pl->next >= pl->n_jobs) {
+            pthread_mutex_unlock(&pl->lock);
+            break;
+        }
+        jb = &pl->jobs[pl->next++];
+        pthread_mutex_unlock(&pl->lock);
+        if (cst != FD_OK) {
+            error = strdup(ctx ? fd_context_errmsg(ctx) : fd_status_name(cst));
+        } else if (fd_process_file(ctx, jb->path, &json, &info) != FD_OK) {
+            error = strdup(fd_context_errmsg(ctx));
+            fd_free(json);
+            json = NULL;
+        }
+        pthread_mutex_lock(&pl->lock);
+        jb->json = json;
+        jb->error = error ? error : (json ? NULL : strdup("out of memory"));
+        jb->discrepancy = info.discrepancy;
+        jb->done = 1;
+        pthread_cond_broadcast(&pl->done_cv);
+        pthread_mutex_unlock(&pl->lock);
+    }
+    fd_context_destroy(&ctx);
+    return NULL;
+}
+
+static int default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Reads every input with opt->jobs workers and writes the results to out
+ * in input order as soon as each is ready. Returns the exit status. */
+static int run_scans(const options *opt, fd_log_level log_level, sink *out, int *any_output)
+{
+    file_list files;
+    pool pl;
+    pthread_t *threads = NULL;
+    int n_threads = 0, rc = EXIT_ALL_OK, trouble = 0, i;
+    size_t printed = 0, k;
+
+    memset(&files, 0, sizeof files);
+    memset(&pl, 0, sizeof pl);
+    for (i = 0; i < opt->n_files; i++) {
+        if (expand_input(&files, opt->files[i], 0, &trouble) != 0) {
+            complain(NULL, "out of memory");
+            rc = EXIT_TROUBLE;
+            goto cleanup;
+        }
+    }
+    if (trouble) rc = EXIT_TROUBLE;
+    if (files.n == 0) {
+        complain(NULL, "no input file found");
+        rc = EXIT_TROUBLE;
+        goto cleanup;
+    }
+    pl.jobs = calloc(files.n, sizeof *pl.jobs);
+    n_threads = opt->jobs > 0 ? opt->jobs : default_jobs();
+    if ((size_t)n_threads > files.n) n_threads = (int)files.n;
+    threads = calloc((size_t)n_threads, sizeof *threads);
+    if (pl.jobs == NULL || threads == NULL) {
+        complain(NULL, "out of memory");
+        rc = EXIT_TROUBLE;
+        goto cleanup;
+    }
+    for (k = 0; k < files.n; k++) pl.jobs[k].path = files.paths[k];
+    pl.n_jobs = files.n;
+    pl.opt = opt;
+    pl.log_level = log_level;
+    pthread_mutex_init(&pl.lock, NULL);
+    pthread_cond_init(&pl.done_cv, NULL);
+    for (i = 0; i < n_threads; i++) {
+        if (pthread_create(&threads[i], NULL, worker, &pl) != 0) break;
+    }
+    n_threads = i;
+    if (n_threads == 0) {
+        /* No thread could be started: work in this one. */
+        worker(&pl);
+    }
+    pthread_mutex_lock(&pl.lock);
+    while (printed < files.n) {
+        job *jb = &pl.jobs[printed];
+        if (!jb->done) {
+            pthread_cond_wait(&pl.done_cv, &pl.lock);
+            continue;
+        }
+        pthread_mutex_unlock(&pl.lock);
+        if (jb->error) {
+            complain(jb->path, jb->error);
+            rc = worst(rc, EXIT_TROUBLE);
+        } else {
+            sink_put(out, jb->json);
+            *any_output = 1;
+            if (jb->discrepancy) rc = worst(rc, EXIT_DISCREPANCY);
+        }
+        fd_free(jb->json);
+        free(jb->error);
+        jb->json = NULL;
+        jb->error = NULL;
+        printed++;
+        pthread_mutex_lock(&pl.lock);
+    }
+    pthread_mutex_unlock(&pl.lock);
+    for (i = 0; i < n_threads; i++) pthread_join(threads[i], NULL);
+    pthread_mutex_destroy(&pl.lock);
+    pthread_cond_destroy(&pl.done_cv);
+cleanup:
+    free(threads);
+    free(pl.jobs);
+    for (k = 0; k < files.n; k++) free(files.paths[k]);
+    free(files.paths);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     options o;
     fd_context *ctx = NULL;
     sink out;
-    int rc = EXIT_ALL_OK, any_output = 0, i, pr;
+    int rc = EXIT_ALL_OK, any_output = 0, pr;
     fd_status st;
 
+    /* Tesseract's OpenMP threads would compete with our own workers: one
+     * engine, one thread; parallelism comes from --jobs. */
+    setenv("OMP_THREAD_LIMIT", "1", 0);
     pr = parse_args(argc, argv, &o);
     if (pr != 0) {
         free(o.files);
@@ -367,20 +641,11 @@ int main(int argc, char **argv)
         }
         fd_free(json);
     } else {
-        for (i = 0; i < o.n_files; i++) {
-            char *json = NULL;
-            fd_result_info info;
-            st = fd_process_file(ctx, o.files[i], &json, &info);
-            if (st != FD_OK) {
-                complain(o.files[i], fd_context_errmsg(ctx));
-                rc = worst(rc, EXIT_TROUBLE);
-            } else {
-                sink_put(&out, json);
-                any_output = 1;
-                if (info.discrepancy) rc = worst(rc, EXIT_DISCREPANCY);
-            }
-            fd_free(json);
-        }
+        fd_log_level lvl = o.verbosity >= 2 ? FD_LOG_DEBUG
+                           : o.verbosity == 1 ? FD_LOG_INFO
+                           : o.verbosity == 0 ? FD_LOG_WARN
+                                              : FD_LOG_ERROR;
+        rc = run_scans(&o, lvl, &out, &any_output);
     }
     if (sink_finish(&out, any_output) != 0) rc = EXIT_TROUBLE;
 
