@@ -591,9 +591,13 @@ int main(int argc, char **argv)
     int rc = EXIT_ALL_OK, any_output = 0, pr;
     fd_status st;
 
-    /* Tesseract's OpenMP threads would compete with our own workers: one
-     * engine, one thread; parallelism comes from --jobs. */
-    setenv("OMP_THREAD_LIMIT", "1", 0);
+    /* Tesseract's OpenMP threads would compete with our own workers (and
+     * cost more in futex wake-ups than they gain on small cells): one
+     * engine, one thread; parallelism comes from --jobs. libgomp reads the
+     * limit once, when it is loaded, so the process starts itself again
+     * with the variable set. */
+    if (getenv("OMP_THREAD_LIMIT") == NULL && setenv("OMP_THREAD_LIMIT", "1", 1) == 0)
+        execv("/proc/self/exe", argv); /* returns only on failure: go on as we are */
     pr = parse_args(argc, argv, &o);
     if (pr != 0) {
         free(o.files);
