@@ -25,11 +25,13 @@
 #include <leptonica/allheaders.h>
 #include <poppler.h>
 #include <cairo.h>
+#include <jpeglib.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -275,6 +277,144 @@ static fd_status check_size(const fd_source *src, int page, long long w, long lo
     return FD_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* JPEG through libjpeg directly                                      */
+/* ------------------------------------------------------------------ */
+
+/* Leptonica's JPEG reader leaves libjpeg's default emit_message in place,
+ * which prints "Corrupt JPEG data: …" warnings to stderr for a damaged
+ * (not truncated) file; the library never prints. This error manager is
+ * silent: a fatal error longjmps back to decode_jpeg, a warning is kept
+ * (the first one's text) and makes the page fail, because a warning while
+ * decoding means rows of the page are garbage. */
+typedef struct jpeg_quiet_err {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jb;
+    char msg[JMSG_LENGTH_MAX];
+} jpeg_quiet_err;
+
+static void jpeg_quiet_exit(j_common_ptr cinfo)
+{
+    jpeg_quiet_err *e = (jpeg_quiet_err *)(void *)cinfo->err;
+    (*cinfo->err->format_message)(cinfo, e->msg);
+    longjmp(e->jb, 1);
+}
+
+static void jpeg_quiet_emit(j_common_ptr cinfo, int level)
+{
+    jpeg_quiet_err *e = (jpeg_quiet_err *)(void *)cinfo->err;
+    if (level >= 0) return; /* trace messages */
+    if (cinfo->err->num_warnings++ == 0) (*cinfo->err->format_message)(cinfo, e->msg);
+}
+
+static void jpeg_quiet_output(j_common_ptr cinfo) { (void)cinfo; }
+
+/* Reads the JPEG in src->data: its size into *w, *h, and, when out is not
+ * NULL, the pixels (8 bpp gray or 32 bpp RGB) after checking the size
+ * against the guards. page is for messages. */
+static fd_status decode_jpeg(const fd_source *src, int page, l_int32 *w, l_int32 *h, PIX **out,
+                             fd_diag *dg)
+{
+    struct jpeg_decompress_struct cinfo;
+    jpeg_quiet_err jerr;
+    /* Assigned after setjmp and used after a longjmp: volatile. */
+    PIX *volatile pix = NULL;
+    JSAMPLE *volatile row = NULL;
+    volatile fd_status st = FD_OK;
+    l_uint32 cw, ch, ncomp, x, y;
+
+    memset(&cinfo, 0, sizeof cinfo);
+    memset(&jerr, 0, sizeof jerr);
+    cinfo.err = jpeg_std_error(&jerr.mgr);
+    jerr.mgr.error_exit = jpeg_quiet_exit;
+    jerr.mgr.emit_message = jpeg_quiet_emit;
+    jerr.mgr.output_message = jpeg_quiet_output;
+    if (setjmp(jerr.jb) != 0) {
+        if (st == FD_OK)
+            st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: corrupt JPEG (%s)", src->path, page,
+                              jerr.msg);
+        goto cleanup;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, src->data, (unsigned long)src->size);
+    (void)jpeg_read_header(&cinfo, TRUE);
+    if (jerr.mgr.num_warnings > 0) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: corrupt JPEG header (%s)", src->path,
+                          page, jerr.msg);
+        goto cleanup;
+    }
+    *w = (l_int32)cinfo.image_width;
+    *h = (l_int32)cinfo.image_height;
+    if (out == NULL) goto cleanup;
+    st = check_size(src, page, cinfo.image_width, cinfo.image_height, dg);
+    if (st != FD_OK) goto cleanup;
+
+    /* Gray stays gray, Adobe CMYK/YCCK is kept as CMYK and converted below,
+     * everything else is asked for as RGB. */
+    if (cinfo.jpeg_color_space == JCS_GRAYSCALE) cinfo.out_color_space = JCS_GRAYSCALE;
+    else if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK)
+        cinfo.out_color_space = JCS_CMYK;
+    else cinfo.out_color_space = JCS_RGB;
+    (void)jpeg_start_decompress(&cinfo);
+    cw = cinfo.output_width;
+    ch = cinfo.output_height;
+    ncomp = (l_uint32)cinfo.output_components;
+    pix = pixCreate((l_int32)cw, (l_int32)ch, ncomp == 1 ? 8 : 32);
+    row = fd_malloc((size_t)cw * ncomp);
+    if (pix == NULL || row == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "%s: page %d: out of memory decoding JPEG", src->path,
+                          page);
+        goto cleanup;
+    }
+    if (cinfo.density_unit == 1) pixSetResolution(pix, cinfo.X_density, cinfo.Y_density);
+    else if (cinfo.density_unit == 2) /* dots per cm */
+        pixSetResolution(pix, (l_int32)(cinfo.X_density * 2.54 + 0.5),
+                         (l_int32)(cinfo.Y_density * 2.54 + 0.5));
+    for (y = 0; y < ch; y++) {
+        JSAMPROW rp = row;
+        l_uint32 *line = pixGetData(pix) + (size_t)y * (size_t)pixGetWpl(pix);
+        if (jpeg_read_scanlines(&cinfo, &rp, 1) != 1) {
+            st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: truncated JPEG data at row %u",
+                              src->path, page, y);
+            goto cleanup;
+        }
+        for (x = 0; x < cw; x++) {
+            const JSAMPLE *p = row + (size_t)x * ncomp;
+            if (ncomp == 1) {
+                SET_DATA_BYTE(line, x, p[0]);
+            } else if (ncomp == 3) {
+                composeRGBPixel(p[0], p[1], p[2], line + x);
+            } else {
+                /* Adobe writes CMYK inverted: the stored values are 255 - ink. */
+                l_int32 k = p[3];
+                composeRGBPixel(p[0] * k / 255, p[1] * k / 255, p[2] * k / 255, line + x);
+            }
+        }
+    }
+    if (jerr.mgr.num_warnings > 0) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: corrupt JPEG data (%s)", src->path, page,
+                          jerr.msg);
+        goto cleanup;
+    }
+    (void)jpeg_finish_decompress(&cinfo);
+    if (jerr.mgr.num_warnings > 0) {
+        st = fd_diag_fail(dg, FD_ERR_INPUT, "%s: page %d: corrupt JPEG data (%s)", src->path, page,
+                          jerr.msg);
+        goto cleanup;
+    }
+    *out = pix;
+    pix = NULL;
+
+cleanup:
+    jpeg_destroy_decompress(&cinfo);
+    fd_free(row);
+    if (pix != NULL) {
+        PIX *p = pix;
+        pixDestroy(&p);
+    }
+    return st;
+}
+
 static fd_status read_whole_file(fd_source *src, FILE *fp, fd_diag *dg)
 {
     size_t got;
@@ -347,7 +487,10 @@ static fd_status open_raster(fd_source *src, fd_diag *dg)
     src->n_pages = 1;
     /* A single-page file is checked here: if its only page cannot be read,
      * nothing of the file can, and the caller learns it at open. */
-    if (pixReadHeaderMem(src->data, src->size, &fmt, &w, &h, &bps, &spp, &cmap) != 0)
+    if (src->iff == IFF_JFIF_JPEG) {
+        st = decode_jpeg(src, 1, &w, &h, NULL, dg);
+        if (st != FD_OK) return st;
+    } else if (pixReadHeaderMem(src->data, src->size, &fmt, &w, &h, &bps, &spp, &cmap) != 0)
         return fd_diag_fail(dg, FD_ERR_INPUT, "%s: %s header cannot be read (corrupt file?)",
                             src->path, src->format);
     return check_size(src, 1, w, h, dg);
@@ -628,6 +771,14 @@ static fd_status load_raster_page(fd_source *src, int page, PIX **out, int *dpi_
     l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
     fd_status st;
 
+    if (src->iff == IFF_JFIF_JPEG) {
+        /* libjpeg directly (decode_jpeg): silent on corrupt data. */
+        st = decode_jpeg(src, page, &w, &h, &pix, dg);
+        if (st != FD_OK) return st;
+        *dpi_out = sane_dpi(pixGetXRes(pix));
+        *out = pix;
+        return FD_OK;
+    }
     if (src->kind == SRC_TIFF) {
         if (readHeaderMemTiff(src->data, src->size, page - 1, &w, &h, &bps, &spp, &res, &cmap,
                               &fmt) != 0)
@@ -642,10 +793,6 @@ static fd_status load_raster_page(fd_source *src, int page, PIX **out, int *dpi_
 
     if (src->kind == SRC_TIFF) {
         pix = pixReadMemTiff(src->data, src->size, page - 1);
-    } else if (src->iff == IFF_JFIF_JPEG) {
-        l_int32 nwarn = 0;
-        /* Default hint: fail on corrupt data rather than return garbage. */
-        pix = pixReadMemJpeg(src->data, src->size, 0, 1, &nwarn, 0);
     } else {
         pix = pixReadMem(src->data, src->size);
     }

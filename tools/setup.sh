@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config
   libtesseract-dev tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
-  libleptonica-dev libcjson-dev libpoppler-glib-dev poppler-utils
+  libleptonica-dev libcjson-dev libpoppler-glib-dev libjpeg-dev poppler-utils
   python3 python3-pil python3-numpy python3-jsonschema img2pdf
   fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-noto-cjk
   clang libclang-rt-14-dev valgrind"
