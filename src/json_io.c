@@ -1829,6 +1829,7 @@ static const ocr_field ocr_fields[] = {
     OCR_I(line_height, 0, 400),
     OCR_I(number_line_height, 0, 400),
     OCR_I(max_alternatives, 0, 64),
+    OCR_I(alternative_min_conf, 0, 100),
     OCR_S(user_words),
 };
 

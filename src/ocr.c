@@ -49,6 +49,7 @@ void fd_ocr_config_default(fd_ocr_config *cfg)
     cfg->line_height = 24;
     cfg->number_line_height = 30;
     cfg->max_alternatives = 4;
+    cfg->alternative_min_conf = 25;
 }
 
 void fd_ocr_text_clear(fd_ocr_text *t)
@@ -220,7 +221,10 @@ static fd_status read_symbols(const fd_ocr_engine *eng, TessBaseAPI *api, fd_ocr
                         const char *c = TessChoiceIteratorGetUTF8Text(ci);
                         float cc = TessChoiceIteratorConfidence(ci);
                         void *items = choices;
-                        if (c == NULL || strcmp(c, sym) == 0 || strlen(c) >= sizeof choices->alt)
+                        /* The LSTM lists every candidate, most with ~0 %:
+                         * only a plausible one is another reading. */
+                        if (c == NULL || strcmp(c, sym) == 0 || strlen(c) >= sizeof choices->alt ||
+                            cc < (float)eng->cfg.alternative_min_conf)
                             continue;
                         if (fd_array_reserve(&items, &cap_choices, n_choices + 1, sizeof *choices) != 0) {
                             st = FD_ERR_NOMEM;

@@ -29,7 +29,8 @@ typedef struct fd_ocr_config {
     int pad;                    /* pixels cut off each side inside the ruling lines */
     int line_height;            /* px a text line's ink is scaled to for the engine; 0 = as scanned */
     int number_line_height;     /* the same for number and measure cells (digits are shorter than CJK) */
-    int max_alternatives;       /* choices kept per character position */
+    int max_alternatives;       /* alternative readings kept per value */
+    int alternative_min_conf;   /* a symbol's other choice counts from this confidence (0–100) */
     char user_words[512];       /* path of a word list (vocabulary), "" none */
 } fd_ocr_config;
 
