@@ -54,6 +54,25 @@ def page_count(path):
     return 1
 
 
+def warped_indices_bad(p, warp):
+    """A warped page's boxes follow the perspective warp, so one line's edges
+    differ a little from cell to cell: each edge must lie within the warp's
+    reach of its line's median position, and the lines must be in order."""
+    reach = 2 * max(abs(v) for xy in warp for v in xy) + 2
+    bad = 0
+    for axis, i0, sp in ((0, 'col', 'colspan'), (1, 'row', 'rowspan')):
+        edges = {}
+        for c in p['cells']:
+            b = c['box']
+            edges.setdefault(c[i0], []).append((b[axis], c))
+            edges.setdefault(c[i0] + c[sp], []).append((b[axis] + b[axis + 2], c))
+        med = {i: sorted(v for v, _ in e)[len(e) // 2] for i, e in edges.items()}
+        idx = sorted(med)
+        bad += sum(1 for a, b in zip(idx, idx[1:]) if med[b] < med[a])
+        bad += sum(1 for i, e in edges.items() for v, _ in e if abs(v - med[i]) > reach)
+    return bad
+
+
 def truth_consistent(tpath):
     t = json.load(open(tpath, encoding='utf-8'))
     name = os.path.basename(tpath)
@@ -64,12 +83,16 @@ def truth_consistent(tpath):
     # grid indices
     bad = 0
     for p in t['page_info']:
-        xs = sorted({c['box'][0] for c in p['cells']} | {c['box'][0] + c['box'][2] for c in p['cells']})
-        ys = sorted({c['box'][1] for c in p['cells']} | {c['box'][1] + c['box'][3] for c in p['cells']})
+        warp = p['effects'].get('warp')
+        if warp:
+            bad += warped_indices_bad(p, warp)
+        else:
+            xs = sorted({c['box'][0] for c in p['cells']} | {c['box'][0] + c['box'][2] for c in p['cells']})
+            ys = sorted({c['box'][1] for c in p['cells']} | {c['box'][1] + c['box'][3] for c in p['cells']})
         for c in p['cells']:
             x, y, w, h = c['box']
-            if (xs.index(x), ys.index(y), xs.index(x + w) - xs.index(x), ys.index(y + h) - ys.index(y)) != \
-                    (c['col'], c['row'], c['colspan'], c['rowspan']):
+            if not warp and (xs.index(x), ys.index(y), xs.index(x + w) - xs.index(x),
+                             ys.index(y + h) - ys.index(y)) != (c['col'], c['row'], c['colspan'], c['rowspan']):
                 bad += 1
             if not (0 <= x and x + w <= p['width'] and 0 <= y and y + h <= p['height']):
                 bad += 1

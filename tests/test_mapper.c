@@ -30,14 +30,28 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorted distinct values of v[n] into out; returns the count. */
-static size_t distinct(int *v, size_t n)
+/* Line positions by index into pos[0..nl): the median of the cell edges
+ * on each line (idx[k], val[k], k < n). The truth's boxes follow the hard
+ * tier's perspective warp, so one line's edges differ from cell to cell;
+ * its indices are those of the drawn lines. Returns nl. */
+static size_t line_positions(const int *idx, const int *val, size_t n, int *pos, int *tmp)
 {
-    size_t i, k = 0;
-    qsort(v, n, sizeof *v, cmp_int);
-    for (i = 0; i < n; i++)
-        if (k == 0 || v[i] != v[k - 1]) v[k++] = v[i];
-    return k;
+    size_t nl = 0, k;
+    int i;
+    for (k = 0; k < n; k++)
+        if ((size_t)idx[k] + 1 > nl) nl = (size_t)idx[k] + 1;
+    for (i = 0; (size_t)i < nl; i++) {
+        size_t c = 0;
+        for (k = 0; k < n; k++)
+            if (idx[k] == i) tmp[c++] = val[k];
+        if (c == 0) {
+            pos[i] = i > 0 ? pos[i - 1] : 0;
+            continue;
+        }
+        qsort(tmp, c, sizeof *tmp, cmp_int);
+        pos[i] = tmp[c / 2];
+    }
+    return nl;
 }
 
 static int load_page(const cJSON *pi, truth_page *tp)
@@ -47,6 +61,7 @@ static int load_page(const cJSON *pi, truth_page *tp)
     const cJSON *c;
     size_t n = (size_t)cJSON_GetArraySize(cells), i = 0;
     int minx = 1 << 30, miny = 1 << 30, maxx = 0, maxy = 0;
+    int *xi, *xv, *yi, *yv, *tmp;
     fd_buf pb;
     memset(tp, 0, sizeof *tp);
     tp->grid.page = cJSON_GetObjectItemCaseSensitive(pi, "page")->valueint;
@@ -56,6 +71,12 @@ static int load_page(const cJSON *pi, truth_page *tp)
     tp->texts = calloc(n ? n : 1, sizeof *tp->texts);
     tp->grid.xs = calloc(2 * n + 1, sizeof *tp->grid.xs);
     tp->grid.ys = calloc(2 * n + 1, sizeof *tp->grid.ys);
+    xi = calloc(2 * n + 1, sizeof *xi);
+    xv = calloc(2 * n + 1, sizeof *xv);
+    yi = calloc(2 * n + 1, sizeof *yi);
+    yv = calloc(2 * n + 1, sizeof *yv);
+    tmp = calloc(2 * n + 1, sizeof *tmp);
+    if (xi == NULL || xv == NULL || yi == NULL || yv == NULL || tmp == NULL) abort();
     cJSON_ArrayForEach(c, cells)
     {
         fd_cell *cell = &tp->grid.cells[i];
@@ -67,10 +88,14 @@ static int load_page(const cJSON *pi, truth_page *tp)
         cell->rowspan = cJSON_GetObjectItemCaseSensitive(c, "rowspan")->valueint;
         cell->colspan = cJSON_GetObjectItemCaseSensitive(c, "colspan")->valueint;
         tp->texts[i] = strdup(cJSON_GetObjectItemCaseSensitive(c, "text")->valuestring);
-        tp->grid.xs[2 * i] = cell->box[0];
-        tp->grid.xs[2 * i + 1] = cell->box[0] + cell->box[2];
-        tp->grid.ys[2 * i] = cell->box[1];
-        tp->grid.ys[2 * i + 1] = cell->box[1] + cell->box[3];
+        xi[2 * i] = cell->col;
+        xv[2 * i] = cell->box[0];
+        xi[2 * i + 1] = cell->col + cell->colspan;
+        xv[2 * i + 1] = cell->box[0] + cell->box[2];
+        yi[2 * i] = cell->row;
+        yv[2 * i] = cell->box[1];
+        yi[2 * i + 1] = cell->row + cell->rowspan;
+        yv[2 * i + 1] = cell->box[1] + cell->box[3];
         if (cell->box[0] < minx) minx = cell->box[0];
         if (cell->box[1] < miny) miny = cell->box[1];
         if (cell->box[0] + cell->box[2] > maxx) maxx = cell->box[0] + cell->box[2];
@@ -78,8 +103,13 @@ static int load_page(const cJSON *pi, truth_page *tp)
         i++;
     }
     tp->grid.n_cells = n;
-    tp->grid.n_xs = distinct(tp->grid.xs, 2 * n);
-    tp->grid.n_ys = distinct(tp->grid.ys, 2 * n);
+    tp->grid.n_xs = line_positions(xi, xv, 2 * n, tp->grid.xs, tmp);
+    tp->grid.n_ys = line_positions(yi, yv, 2 * n, tp->grid.ys, tmp);
+    free(xi);
+    free(xv);
+    free(yi);
+    free(yv);
+    free(tmp);
     tp->grid.table_box[0] = minx;
     tp->grid.table_box[1] = miny;
     tp->grid.table_box[2] = maxx - minx;

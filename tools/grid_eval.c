@@ -12,8 +12,8 @@
  * alone, the share with equal spans), skew error |found - true| in degrees
  * (mean, max), orientation accuracy, and seconds per page for the stage.
  * A last, diagnostic column counts a cell found at IoU >= 0.5 (spans
- * equal): the hard tier's perspective warp moves the page by up to 15 px
- * while its truth boxes stay unwarped.
+ * equal). The truth boxes follow the hard tier's perspective warp (the
+ * axis-aligned box of each warped cell).
  *
  * Truth line positions at most TRUTH_MERGE_PX apart count as one line (see
  * below); the number of true cells this touched is printed.
@@ -119,61 +119,97 @@ static double json_dbl(const cJSON *o, const char *k, double def)
  * truth's spans are recounted against the merged positions. */
 #define TRUTH_MERGE_PX 2
 
+/* Position of each truth line index (0..n): the median of the cell edges
+ * on that index. The truth's boxes follow the hard tier's perspective warp,
+ * so one line's edges differ from cell to cell by a few pixels; the indices
+ * are those of the drawn (unwarped) lines. */
 static int cmp_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
 }
 
-/* Index of v among the merged positions of sorted vals[0..n). */
-static int merged_index(const int *vals, int n, int v)
+/* merged[i] = index of line i after merging lines at most TRUTH_MERGE_PX
+ * from the previous one. idx[k], val[k] (k < n): line index and edge
+ * position of the cell edges; nl lines. */
+static void merge_lines(const int *idx, const int *val, int n, int nl, int *merged)
 {
-    int i, idx = 0;
-    for (i = 1; i < n && vals[i] <= v; i++)
-        if (vals[i] - vals[i - 1] > TRUTH_MERGE_PX) idx++;
-    return idx;
+    int *tmp = malloc(sizeof(int) * (size_t)(n + 1));
+    int i, k, prev = 0, have = 0, m = 0;
+    for (i = 0; i < nl; i++) merged[i] = i;
+    if (tmp == NULL) return;
+    for (i = 0; i < nl; i++) {
+        int c = 0, pos;
+        for (k = 0; k < n; k++)
+            if (idx[k] == i) tmp[c++] = val[k];
+        if (c == 0) {
+            merged[i] = m;
+            continue;
+        }
+        qsort(tmp, (size_t)c, sizeof *tmp, cmp_int);
+        pos = tmp[c / 2];
+        if (have && pos - prev > TRUTH_MERGE_PX) m++;
+        merged[i] = m;
+        prev = pos;
+        have = 1;
+    }
+    free(tmp);
 }
 
 /* Recomputes the spans of the true cells (spans[2*i], spans[2*i+1] =
  * rowspan, colspan) with merged positions. Returns how many changed. */
 static int truth_spans(const cJSON *cells, int n, int *spans)
 {
-    int *xv = malloc(sizeof(int) * (size_t)(2 * n + 1)), *yv = malloc(sizeof(int) * (size_t)(2 * n + 1));
-    int i, nx = 0, ny = 0, changed = 0;
-    if (xv == NULL || yv == NULL) {
-        free(xv);
-        free(yv);
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        const cJSON *bx = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cells, i), "box");
-        int b[4], k;
-        if (!cJSON_IsArray(bx) || cJSON_GetArraySize(bx) != 4) continue;
-        for (k = 0; k < 4; k++) b[k] = (int)lround(cJSON_GetArrayItem(bx, k)->valuedouble);
-        xv[nx++] = b[0];
-        xv[nx++] = b[0] + b[2];
-        yv[ny++] = b[1];
-        yv[ny++] = b[1] + b[3];
-    }
-    qsort(xv, (size_t)nx, sizeof *xv, cmp_int);
-    qsort(yv, (size_t)ny, sizeof *yv, cmp_int);
+    int *xi = malloc(sizeof(int) * (size_t)(2 * n + 1)), *xv = malloc(sizeof(int) * (size_t)(2 * n + 1));
+    int *yi = malloc(sizeof(int) * (size_t)(2 * n + 1)), *yv = malloc(sizeof(int) * (size_t)(2 * n + 1));
+    int *mx = NULL, *my = NULL;
+    int i, nx = 0, ny = 0, maxx = 0, maxy = 0, changed = 0;
+    if (xi == NULL || xv == NULL || yi == NULL || yv == NULL) goto cleanup;
     for (i = 0; i < n; i++) {
         const cJSON *tc = cJSON_GetArrayItem(cells, i);
         const cJSON *bx = cJSON_GetObjectItemCaseSensitive(tc, "box");
-        int b[4], k;
-        spans[2 * i] = json_int(tc, "rowspan", 1);
-        spans[2 * i + 1] = json_int(tc, "colspan", 1);
-        if (!cJSON_IsArray(bx) || cJSON_GetArraySize(bx) != 4) continue;
+        int b[4], k, r = json_int(tc, "row", 0), c = json_int(tc, "col", 0);
+        int rs = json_int(tc, "rowspan", 1), cs = json_int(tc, "colspan", 1);
+        if (!cJSON_IsArray(bx) || cJSON_GetArraySize(bx) != 4 || r < 0 || c < 0 || rs < 1 || cs < 1)
+            continue;
         for (k = 0; k < 4; k++) b[k] = (int)lround(cJSON_GetArrayItem(bx, k)->valuedouble);
-        k = merged_index(yv, ny, b[1] + b[3]) - merged_index(yv, ny, b[1]);
+        xi[nx] = c;
+        xv[nx++] = b[0];
+        xi[nx] = c + cs;
+        xv[nx++] = b[0] + b[2];
+        yi[ny] = r;
+        yv[ny++] = b[1];
+        yi[ny] = r + rs;
+        yv[ny++] = b[1] + b[3];
+        if (c + cs > maxx) maxx = c + cs;
+        if (r + rs > maxy) maxy = r + rs;
+    }
+    mx = malloc(sizeof(int) * (size_t)(maxx + 1));
+    my = malloc(sizeof(int) * (size_t)(maxy + 1));
+    if (mx == NULL || my == NULL) goto cleanup;
+    merge_lines(xi, xv, nx, maxx + 1, mx);
+    merge_lines(yi, yv, ny, maxy + 1, my);
+    for (i = 0; i < n; i++) {
+        const cJSON *tc = cJSON_GetArrayItem(cells, i);
+        int r = json_int(tc, "row", 0), c = json_int(tc, "col", 0), k;
+        int rs = json_int(tc, "rowspan", 1), cs = json_int(tc, "colspan", 1);
+        spans[2 * i] = rs;
+        spans[2 * i + 1] = cs;
+        if (r < 0 || c < 0 || rs < 1 || cs < 1 || r + rs > maxy || c + cs > maxx) continue;
+        k = my[r + rs] - my[r];
         if (k != spans[2 * i]) changed++;
         spans[2 * i] = k;
-        k = merged_index(xv, nx, b[0] + b[2]) - merged_index(xv, nx, b[0]);
+        k = mx[c + cs] - mx[c];
         if (k != spans[2 * i + 1]) changed++;
         spans[2 * i + 1] = k;
     }
+cleanup:
+    free(xi);
     free(xv);
+    free(yi);
     free(yv);
+    free(mx);
+    free(my);
     return changed;
 }
 

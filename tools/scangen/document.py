@@ -3,6 +3,7 @@ file (PDF / TIFF / PNG / JPEG) + truth JSON."""
 import hashlib
 import io
 import json
+import math
 import os
 
 import numpy as np
@@ -11,7 +12,7 @@ from PIL import Image
 from . import content as C
 from .checks import run_checks, verdict
 from .layout import Style, layout_form, FONTS
-from .render import draw_page, make_seal, seal_texture, compose
+from .render import draw_page, make_seal, seal_texture, compose, truth_mapper, map_box
 
 TIERS = ('clean', 'scan', 'hard')
 
@@ -45,14 +46,16 @@ def page_params(tier, rng, gray):
     return p
 
 
-def _grid_index(cells):
+def _grid_index(cells, warp=None):
+    """Truth cells: indices over the drawn line positions, boxes through
+    warp (truth_mapper) so that they lie where the scan shows them."""
     xs = sorted({c['x0'] for c in cells} | {c['x1'] for c in cells})
     ys = sorted({c['y0'] for c in cells} | {c['y1'] for c in cells})
     xi = {x: i for i, x in enumerate(xs)}
     yi = {y: i for i, y in enumerate(ys)}
     out = []
     for c in sorted(cells, key=lambda c: (c['y0'], c['x0'])):
-        e = {'box': [c['x0'], c['y0'], c['x1'] - c['x0'], c['y1'] - c['y0']],
+        e = {'box': map_box(warp, [c['x0'], c['y0'], c['x1'] - c['x0'], c['y1'] - c['y0']]),
              'row': yi[c['y0']], 'col': xi[c['x0']],
              'rowspan': yi[c['y1']] - yi[c['y0']], 'colspan': xi[c['x1']] - xi[c['x0']],
              'text': '\n'.join(c['lines']), 'kind': c['kind']}
@@ -104,13 +107,18 @@ def build_document(pfs, intended, tier, fmt, seed, index, name, input_label, rng
         p['params'] = params
         ink, pre_boxes = draw_page(fl.W, fl.H, p['cells'], p['pre'], fl, rng, params.get('broken', 0.0))
         inks.append(ink)
+        warp = truth_mapper(params, fl.W, fl.H)
+        p['warp_fn'] = warp
+        for b in pre_boxes:
+            b['box'] = map_box(warp, b['box'])
         for c in p['cells']:
             if c.get('ptr') and c['lines'] and c.get('split') != 2:
                 fo = forms_out[p['form']][0]
                 ptr = c['ptr']
                 if ptr not in fo['provenance']:
-                    fo['provenance'][ptr] = {'page': pi + 1, 'bbox': [c['x0'], c['y0'], c['x1'] - c['x0'],
-                                                                     c['y1'] - c['y0']],
+                    fo['provenance'][ptr] = {'page': pi + 1,
+                                             'bbox': map_box(warp, [c['x0'], c['y0'], c['x1'] - c['x0'],
+                                                                    c['y1'] - c['y0']]),
                                              'conf': 100.0, 'text': ''.join(c['lines'])}
         page_info.append({'page': pi + 1, 'width': fl.W, 'height': fl.H, 'dpi': dpi,
                           'skew_deg': params.get('skew', 0.0),
@@ -118,7 +126,7 @@ def build_document(pfs, intended, tier, fmt, seed, index, name, input_label, rng
                           'font': FONTS[style.font][2], 'font_pt': fl.px * 72.0 / dpi,
                           'line_px': style.line_w, 'color': 'gray' if params.get('gray') else 'rgb',
                           'form': p['form'], 'preamble': pre_boxes, 'seals': [],
-                          'cells': _grid_index(p['cells'])})
+                          'cells': _grid_index(p['cells'], warp)})
         page_info[-1]['effects'] = {k: v for k, v in params.items() if k not in ('gray', 'rotation')}
         if pi == flip_page:
             params['rotation'] = 180
@@ -144,7 +152,10 @@ def build_document(pfs, intended, tier, fmt, seed, index, name, input_label, rng
             alpha = seal_texture(mask, nrng)
             color = (rng.randint(190, 230), rng.randint(20, 60), rng.randint(30, 70))
             seals[pi].append({'alpha': alpha, 'x0': cx - diam // 2, 'y0': cy - diam // 2, 'color': color})
-            page_info[pi]['seals'].append({'center': [cx, cy], 'diameter': diam, 'text': text,
+            ctr = [cx, cy]
+            if pages[pi]['warp_fn'] is not None:
+                ctr = [int(math.floor(v + 0.5)) for v in pages[pi]['warp_fn'](cx, cy)]
+            page_info[pi]['seals'].append({'center': ctr, 'diameter': diam, 'text': text,
                                            'bottom_text': bottom})
     images = []
     for pi, p in enumerate(pages):
@@ -159,7 +170,7 @@ def build_document(pfs, intended, tier, fmt, seed, index, name, input_label, rng
              'source': {'path': fname, 'pages': len(pages), 'sha256': hashlib.sha256(data).hexdigest()},
              'forms': forms_json, 'errors': [], 'injected': injected,
              'generator': {'seed': seed, 'index': index, 'tier': tier, 'format': ext,
-                           'input': input_label, 'version': 1},
+                           'input': input_label, 'version': 2},
              'page_info': page_info}
     return data, ext, truth
 

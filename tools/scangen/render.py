@@ -166,6 +166,54 @@ def _perspective_coeffs(src, dst):
     return [float(c) for c in np.linalg.solve(np.array(A, dtype=np.float64), np.array(B, dtype=np.float64))]
 
 
+def truth_mapper(params, W, H):
+    """-> function (x, y) -> (x, y) taking a point of the drawn page to where
+    it lies on the scan once the skew is undone (the truth's coordinate
+    system: upright, unskewed), or None when the page has no warp. The skew
+    cancels out; the perspective warp, applied after the skew in compose(),
+    does not, so the truth must follow it or correctly found cells would
+    count as misses. Same geometry as compose(): PIL's rotate about the image
+    centre, then PERSPECTIVE with the warp's corner offsets; PIL samples at
+    pixel centres, so pixel index i is the continuous coordinate i + 0.5."""
+    if not params.get('warp'):
+        return None
+    a = -math.radians(params.get('skew', 0.0) or 0.0)
+    ca, sa = round(math.cos(a), 15), round(math.sin(a), 15)
+    cx, cy = W / 2.0, H / 2.0
+    dst = [(0, 0), (W, 0), (W, H), (0, H)]
+    src = [(x + dx, y + dy) for (x, y), (dx, dy) in zip(dst, params['warp'])]
+    c = _perspective_coeffs(src, dst)
+    # PERSPECTIVE maps output -> input; the forward warp is its inverse
+    hm = np.linalg.inv(np.array([c[0:3], c[3:6], [c[6], c[7], 1.0]], dtype=np.float64))
+
+    def f(x, y):
+        x, y = x + 0.5, y + 0.5
+        # rotate() samples input = A (output - c) + c, A = [[ca, sa], [-sa, ca]];
+        # the drawn page point therefore lands at A^T (p - c) + c
+        u = ca * (x - cx) - sa * (y - cy) + cx
+        v = sa * (x - cx) + ca * (y - cy) + cy
+        q = hm @ np.array([u, v, 1.0])
+        u, v = q[0] / q[2], q[1] / q[2]
+        # the deskew: undo the rotation (the sampling map of rotate())
+        x = ca * (u - cx) + sa * (v - cy) + cx
+        y = -sa * (u - cx) + ca * (v - cy) + cy
+        return float(x) - 0.5, float(y) - 0.5
+    return f
+
+
+def map_box(f, box):
+    """Axis-aligned box [x, y, w, h] of the quad that f makes of box (ints)."""
+    if f is None:
+        return list(box)
+    x, y, w, h = box
+    pts = [f(x, y), f(x + w, y), f(x + w, y + h), f(x, y + h)]
+    x0 = int(math.floor(min(p[0] for p in pts) + 0.5))
+    y0 = int(math.floor(min(p[1] for p in pts) + 0.5))
+    x1 = int(math.floor(max(p[0] for p in pts) + 0.5))
+    y1 = int(math.floor(max(p[1] for p in pts) + 0.5))
+    return [x0, y0, x1 - x0, y1 - y0]
+
+
 def compose(ink, params, nrng, seals=(), bleed=None):
     """Ink image + seals + effects -> final PIL image (RGB or L, upright
     rotation applied last). params: dict of the page's effect settings."""
