@@ -679,6 +679,23 @@ static int contains_label(const fd_label *lab, const char *text, double min_sim)
     return 0;
 }
 
+/* How many cells of the row (after the first) read as a label of prefix. */
+static fd_status count_labels(mapper *mp, size_t gi, const size_t *cells, size_t n,
+                              const char *prefix, int *count)
+{
+    field_read fr;
+    fd_status st = FD_OK;
+    size_t k;
+    memset(&fr, 0, sizeof fr);
+    *count = 0;
+    for (k = 1; k < n && st == FD_OK; k++) {
+        st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
+        if (st == FD_OK && fr.text[0] && match_label(mp, prefix, fr.text, 0.6)) (*count)++;
+    }
+    field_clear(&fr);
+    return st;
+}
+
 /* Walks one page. */
 static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
 {
@@ -808,6 +825,15 @@ static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
 
         if (key_is(lab, "title")) {
             continue;
+        }
+        /* A block label the OCR could not read (项目资金(元) as
+         * "项目资金GCC)"): the funds header row is also known by its column
+         * labels. Only looked for while the form has no funds columns. */
+        if (lab == NULL && b != NULL && !b->have_funds && !b->have_ind && n >= 4) {
+            int cols = 0;
+            st = count_labels(mp, gi, cells, n, "funds.col.", &cols);
+            if (st != FD_OK) break;
+            if (cols >= 3) lab = fd_form_model_find(mp->model, "funds.block");
         }
         if (key_is(lab, "project_name") && (b == NULL || b->form->project_name != NULL || b->have_ind)) {
             if (!title_here || (b && b->form->project_name)) {

@@ -292,13 +292,6 @@ cleanup:
     return st;
 }
 
-static int ends_with_percent(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n')) n--;
-    return n > 0 && s[n - 1] == '%';
-}
-
 #define MAX_GLYPH_COLUMNS 64
 
 /* Where the unit of a measure cell begins ("≥114批": at 批), or -1. The
@@ -309,8 +302,8 @@ static int unit_split(PIX *bin, int x0, int y0, int x1, int y1)
 {
     l_uint32 *data = pixGetData(bin);
     l_int32 wpl = pixGetWpl(bin);
-    int cx0[MAX_GLYPH_COLUMNS], ch[MAX_GLYPH_COLUMNS];
-    int n = 0, x, y, maxh = 0, i, seen_short = 0;
+    int cx0[MAX_GLYPH_COLUMNS], cw[MAX_GLYPH_COLUMNS], ch[MAX_GLYPH_COLUMNS];
+    int n = 0, x, y, maxh = 0, i, digit_h = 0;
     for (x = x0; x < x1 && n < MAX_GLYPH_COLUMNS;) {
         int top = y1, bottom = -1, start = x;
         for (; x < x1; x++) {
@@ -326,6 +319,7 @@ static int unit_split(PIX *bin, int x0, int y0, int x1, int y1)
         }
         if (bottom >= top) {
             cx0[n] = start;
+            cw[n] = x - start;
             ch[n] = bottom - top + 1;
             if (ch[n] > maxh) maxh = ch[n];
             n++;
@@ -334,10 +328,13 @@ static int unit_split(PIX *bin, int x0, int y0, int x1, int y1)
     }
     if (maxh < 8) return -1;
     for (i = 0; i < n; i++) {
-        int tall = ch[i] * 100 >= maxh * 88;
-        /* A digit: shorter than CJK, taller than an operator or a dot. */
-        if (!tall && ch[i] * 100 <= maxh * 82 && ch[i] * 100 >= maxh * 55) seen_short = 1;
-        if (tall && seen_short) return cx0[i] > x0 + 2 ? cx0[i] - 2 : cx0[i];
+        /* A digit: shorter than CJK, taller than an operator or a dot, and
+         * narrower than it is tall (an '=' is wide). */
+        int digit = ch[i] * 100 <= maxh * 82 && ch[i] * 100 >= maxh * 55 && cw[i] * 10 <= ch[i] * 9;
+        if (digit && ch[i] > digit_h) digit_h = ch[i];
+        /* The unit: a glyph clearly taller than the digits before it. */
+        if (digit_h > 0 && ch[i] * 100 >= maxh * 88 && ch[i] * 100 >= digit_h * 120)
+            return cx0[i] > x0 + 2 ? cx0[i] - 2 : cx0[i];
     }
     return -1;
 }
@@ -718,9 +715,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         if (mode == FD_OCR_NUMBER && eng->number.api) slot = &eng->number;
         if (mode == FD_OCR_MEASURE && eng->measure.api) slot = &eng->measure;
         st = recognize(eng, slot, framed, dpi, mode, page->page, box, out, dg);
-        /* A % sign can be as tall as a CJK glyph: when the whole reading
-         * ends in %, the tall glyph was no unit. */
-        if (st == FD_OK && split > bx0 && eng->number.api && !ends_with_percent(out->text)) {
+        if (st == FD_OK && split > bx0 && eng->number.api) {
             fd_ocr_text unit;
             memset(&unit, 0, sizeof unit);
             pixDestroy(&framed);
@@ -760,6 +755,28 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 }
             }
             fd_ocr_text_clear(&unit);
+        }
+        /* A lone digit at one scale sometimes comes back as nothing (the
+         * LSTM has no context to go on): try another scale, then the
+         * other model. */
+        if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text)) {
+            int attempt;
+            for (attempt = 0; attempt < 2 && st == FD_OK && blank(out->text); attempt++) {
+                pixDestroy(&framed);
+                framed = prepare_region(gray, bx0 - margin > x0 ? bx0 - margin : x0,
+                                        by0 - margin > y0 ? by0 - margin : y0,
+                                        bx1 + 1 + margin < x1 ? bx1 + 1 + margin : x1,
+                                        by1 + 1 + margin < y1 ? by1 + 1 + margin : y1,
+                                        by1 + 1 - by0,
+                                        attempt == 0 ? eng->cfg.number_line_height * 3 / 2
+                                                     : eng->cfg.line_height);
+                if (framed == NULL) {
+                    st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
+                    goto cleanup;
+                }
+                st = recognize(eng, attempt == 0 ? slot : &eng->text, framed, dpi, mode, page->page,
+                               box, out, dg);
+            }
         }
         if (st == FD_OK && mode == FD_OCR_MEASURE) {
             int rel = leading_relation(bin, bx0, by0, bx1 + 1, by1 + 1);
