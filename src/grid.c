@@ -3,7 +3,8 @@
  *
  * Method (all lengths scale with the page resolution, given in inches
  * below; pixel coordinates of the cleaned page, origin top-left):
- *   1. Line masks from the gray page: the inverted gray values are averaged
+ *   1. Line masks from the gray page (its faint copy, fd_page_image.faint,
+ *      when there is one): the inverted gray values are averaged
  *      along the line direction (0.05 in) and a pixel is on a line when it
  *      is darker than the averages beside it (a ridge, see ridge_mask), so
  *      that faded, 1-px, broken rules of a noisy scan still show. Breaks up
@@ -902,8 +903,15 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: out of memory", page->page);
         goto cleanup;
     }
-    hmask = line_mask(gray, 1, &p, &hsm);
-    vmask = line_mask(gray, 0, &p, &vsm);
+    {
+        /* Ridges on the faint copy when there is one (see fd_page_image). */
+        PIX *lg = page->faint != NULL && pixGetDepth(page->faint) == 8 &&
+                          pixGetWidth(page->faint) == w && pixGetHeight(page->faint) == h
+                      ? page->faint
+                      : gray;
+        hmask = line_mask(lg, 1, &p, &hsm);
+        vmask = line_mask(lg, 0, &p, &vsm);
+    }
     if (hmask == NULL || vmask == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: morphology failed", page->page);
         goto cleanup;

@@ -836,6 +836,7 @@ void fd_page_image_clear(fd_page_image *img)
     if (img == NULL) return;
     pixDestroy(&img->gray);
     pixDestroy(&img->binary);
+    pixDestroy(&img->faint);
     memset(img, 0, sizeof *img);
 }
 
@@ -930,15 +931,21 @@ static PIX *to_gray(PIX *raw, int suppress)
 
 /* Background flattened to white: Leptonica's tile-based background map
  * brings the paper to 200, then a linear map sends 190.. to 255 and ..60 to
- * 0 (black ink stays black, faint lines keep a mid gray). */
-static PIX *normalise_background(PIX *gray)
+ * 0 (black ink stays black, faint lines keep a mid gray). *faint receives
+ * the same page mapped with 199.. to white instead: the 190 cut-off also
+ * erases rules that are only a few gray levels darker than the paper (a
+ * faded, blurred 1-px rule of a poor scan), which the grid's ridge search
+ * can still see; binarisation and OCR keep the cleaner page. */
+static PIX *normalise_background(PIX *gray, PIX **faint)
 {
     PIX *n = pixBackgroundNorm(gray, NULL, NULL, 10, 15, 100, 50, 200, 2, 1);
+    *faint = NULL;
     if (n == NULL) {
         /* A page that is almost all dark has no background estimate;
          * keep its gray values. */
         return pixCopy(NULL, gray);
     }
+    *faint = pixGammaTRC(NULL, n, 1.0f, 60, 199);
     pixGammaTRC(n, n, 1.0f, 60, 190);
     return n;
 }
@@ -1169,7 +1176,7 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
                         fd_page_image *out, fd_diag *dg)
 {
     fd_clean_options defopt;
-    PIX *src, *gray = NULL, *norm = NULL, *bin = NULL, *tmp = NULL;
+    PIX *src, *gray = NULL, *norm = NULL, *bin = NULL, *tmp = NULL, *faint = NULL;
     l_int32 w, h;
     int edpi, quads = 0, ok = 0;
     double skew = 0.0;
@@ -1198,7 +1205,7 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
                           page);
         goto cleanup;
     }
-    norm = normalise_background(gray);
+    norm = normalise_background(gray, &faint);
     pixDestroy(&gray);
     if (norm == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: background normalisation failed", page);
@@ -1224,6 +1231,14 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
             pixDestroy(&norm);
             norm = tmp;
             tmp = NULL;
+            if (faint != NULL) {
+                /* The faint copy is optional: without it the grid uses gray. */
+                tmp = pixRotate(faint, (l_float32)(skew * FD_PI / 180.0), L_ROTATE_AREA_MAP,
+                                L_BRING_IN_WHITE, 0, 0);
+                pixDestroy(&faint);
+                faint = tmp;
+                tmp = NULL;
+            }
         } else {
             skew = 0.0;
         }
@@ -1257,6 +1272,12 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
             pixDestroy(&norm);
             norm = tmp;
             tmp = NULL;
+            if (faint != NULL) {
+                tmp = pixRotateOrth(faint, quads);
+                pixDestroy(&faint);
+                faint = tmp;
+                tmp = NULL;
+            }
         }
     }
 
@@ -1268,6 +1289,7 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
     if (dpi > 0) {
         pixSetResolution(norm, dpi, dpi);
         pixSetResolution(bin, dpi, dpi);
+        if (faint != NULL) pixSetResolution(faint, dpi, dpi);
     }
     out->page = page;
     out->dpi = dpi;
@@ -1275,9 +1297,12 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
     out->skew_deg = skew;
     out->gray = norm;
     out->binary = bin;
+    out->faint = faint;
     norm = NULL;
     bin = NULL;
+    faint = NULL;
 cleanup:
+    pixDestroy(&faint);
     pixDestroy(&gray);
     pixDestroy(&norm);
     pixDestroy(&bin);

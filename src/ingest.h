@@ -51,6 +51,9 @@ typedef struct fd_page_image {
     double skew_deg;     /* skew found and removed, degrees, positive = counter-clockwise text */
     PIX *gray;           /* 8 bpp: seals and colour marks suppressed, background flattened, deskewed */
     PIX *binary;         /* 1 bpp: the same page binarised (1 = ink) */
+    PIX *faint;          /* 8 bpp or NULL: the same page with only the paper clipped to
+                            white, so that rules a few gray levels darker than the paper
+                            (faded, 1-px, blurred) survive; for the grid's line search */
 } fd_page_image;
 
 typedef struct fd_clean_options {
