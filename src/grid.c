@@ -355,6 +355,8 @@ static int seg_darkness(PIX *gray, int horiz, l_int32 bx, l_int32 by, l_int32 bw
 /* Segments flanked by ink over more than this share of their length are
  * character strokes, not rules. */
 #define FD_MAX_FLANKED 0.45
+/* ... and a broken run flanked over at most this share is a broken rule. */
+#define FD_RULE_FLANKED 0.1
 
 static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const gparams *p,
                                gseg **out, size_t *nout, fd_diag *dg)
@@ -381,7 +383,7 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
     for (i = 0; i < nc; i++) {
         l_int32 bx, by, bw, bh, cnt = 0;
         int len, thick = 0, ok = 1;
-        double c = 0.0, c0 = 0.0, c1 = 0.0;
+        double c = 0.0, c0 = 0.0, c1 = 0.0, flank = 1.0;
         boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
         len = horiz ? bw : bh;
         if (len < (horiz ? p->minlen_h : p->minlen)) ok = 0;
@@ -401,7 +403,10 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
             if (c1 < c0) c0 = c1 = (c0 + c1) / 2.0;
             c = (c0 + c1) / 2.0;
         }
-        if (ok && flank_share(bin, horiz, bx, by, bw, bh, p->reach) > FD_MAX_FLANKED) ok = 0;
+        if (ok) {
+            flank = flank_share(bin, horiz, bx, by, bw, bh, p->reach);
+            if (flank > FD_MAX_FLANKED) ok = 0;
+        }
         if (ok) {
             /* A rule that shows in the binary page has long unbroken runs
              * (even a broken rule is cut into pieces longer than a
@@ -410,12 +415,16 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
              * no longer than a character. A rule too faint to show in the
              * binary page is judged by the other tests alone; a dark one
              * that shows in pieces is characters, a light one a faded,
-             * broken rule. */
+             * broken rule. A run that shows almost everywhere (a dashed or
+             * broken rule, short gaps) with paper on both sides nearly all
+             * along is a rule too: merged characters have the rest of
+             * their strokes beside the run. */
             double share;
             int maxrun;
             binary_runs(bin, horiz, bx, by, bw, bh, &share, &maxrun);
             if (maxrun < p->minrun &&
-                (share >= 0.55 || (share >= 0.3 && seg_darkness(gray, horiz, bx, by, bw, bh) < 110)))
+                ((share >= 0.55 && !(share >= 0.8 && flank <= FD_RULE_FLANKED)) ||
+                 (share >= 0.3 && seg_darkness(gray, horiz, bx, by, bw, bh) < 110)))
                 ok = 0;
         }
         if (!ok) {
