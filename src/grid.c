@@ -53,6 +53,9 @@ typedef struct gline {
     int thick;     /* typical thickness, pixels */
     int crosses;   /* lines of the other direction it meets */
     int keep;
+    double slope;  /* d(across)/d(along): pos is the centre at along = the page centre */
+    double rs[5];  /* regression sums of its mask pixels: n, t, c, tt, tc (t along, c across,
+                      relative to the page centre) */
 } gline;
 
 typedef struct gseg {
@@ -61,6 +64,7 @@ typedef struct gseg {
     int lo, hi;    /* extent along the direction */
     int len;
     int thick;
+    double rs[5];  /* regression sums of the component's pixels, see gline */
 } gseg;
 
 /* Geometry parameters in pixels, derived from the resolution. */
@@ -435,6 +439,31 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
             pixDestroy(&cp);
             continue;
         }
+        {
+            /* Pixel sums for the line's direction (step 3b): relative to
+             * the page centre, so that the sums stay well conditioned. */
+            PIX *cp = pixaGetPix(pixa, i, L_CLONE);
+            double ct = (horiz ? pixGetWidth(mask) : pixGetHeight(mask)) / 2.0;
+            double cc = (horiz ? pixGetHeight(mask) : pixGetWidth(mask)) / 2.0;
+            memset(segs[n].rs, 0, sizeof segs[n].rs);
+            if (cp != NULL) {
+                l_uint32 *d = pixGetData(cp);
+                l_int32 cwpl = pixGetWpl(cp), yy, xx;
+                for (yy = 0; yy < bh; yy++)
+                    for (xx = 0; xx < bw; xx++) {
+                        double tt, cv;
+                        if (!GET_DATA_BIT(d + (size_t)yy * (size_t)cwpl, xx)) continue;
+                        tt = (horiz ? bx + xx : by + yy) - ct;
+                        cv = (horiz ? by + yy : bx + xx) - cc;
+                        segs[n].rs[0] += 1.0;
+                        segs[n].rs[1] += tt;
+                        segs[n].rs[2] += cv;
+                        segs[n].rs[3] += tt * tt;
+                        segs[n].rs[4] += tt * cv;
+                    }
+            }
+            pixDestroy(&cp);
+        }
         segs[n].c = c;
         segs[n].c0 = c0;
         segs[n].c1 = c1;
@@ -466,6 +495,7 @@ static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gli
 {
     gline *lines;
     size_t i, k = 0;
+    int j;
     *out = NULL;
     *nout = 0;
     lines = fd_calloc(n > 0 ? n : 1, sizeof *lines);
@@ -480,6 +510,7 @@ static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gli
             if (s->lo < l->lo) l->lo = s->lo;
             if (s->hi > l->hi) l->hi = s->hi;
             if (s->thick > l->thick) l->thick = s->thick;
+            for (j = 0; j < 5; j++) l->rs[j] += s->rs[j];
         } else {
             gline *l = &lines[k++];
             l->pos = s->c * s->len;
@@ -489,6 +520,7 @@ static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gli
             l->hi = s->hi;
             l->thick = s->thick;
             l->keep = 1;
+            memcpy(l->rs, s->rs, sizeof l->rs);
         }
     }
     for (i = 0; i < k; i++) lines[i].pos /= lines[i].wsum;
@@ -497,8 +529,83 @@ static fd_status cluster_lines(const gseg *segs, size_t n, const gparams *p, gli
     return FD_OK;
 }
 
+/* Crossing point of a horizontal line (centre hpos at x = cx, slope hs =
+ * dy/dx) and a vertical one (centre vpos at y = cy, slope vs = dx/dy). */
+static void isect(double hpos, double hs, double vpos, double vs, double cx, double cy, double *x,
+                  double *y)
+{
+    double den = 1.0 - vs * hs;
+    if (fabs(den) < 1e-6) den = 1e-6;
+    *x = (vpos + vs * (hpos - hs * cx - cy)) / den;
+    *y = hpos + hs * (*x - cx);
+}
+
+/* Step 3b: the direction of every line. Rules are straight, but after the
+ * deskew they are not quite level: a residual skew tilts them all alike,
+ * and a perspective warp (a page not flat on the scanner glass) tilts them
+ * by an amount that changes linearly across the page. Each line's slope is
+ * the least-squares fit of its mask pixels; a line that is short or faint
+ * fits badly, so all lines take the slope of a weighted linear model of
+ * slope against position fitted to the long ones. pos becomes the centre
+ * at the page centre (cpage along the line). */
+static void fit_slopes(gline *l, size_t n, double cpage, double clen)
+{
+    double sw = 0, sp = 0, ss = 0, spp = 0, sps = 0, a = 0.0, b = 0.0;
+    size_t i;
+    int pass, used = 0;
+    for (i = 0; i < n; i++) {
+        const double *r = l[i].rs;
+        double vt = r[0] > 0 ? r[3] - r[1] * r[1] / r[0] : 0.0;
+        l[i].slope = 0.0;
+        if (r[0] > 0 && vt > 1e-9) {
+            l[i].slope = (r[4] - r[1] * r[2] / r[0]) / vt;
+            if (l[i].slope > 0.05) l[i].slope = 0.05;
+            if (l[i].slope < -0.05) l[i].slope = -0.05;
+        }
+    }
+    for (pass = 0; pass < 2; pass++) {
+        sw = sp = ss = spp = sps = 0.0;
+        used = 0;
+        for (i = 0; i < n; i++) {
+            const double *r = l[i].rs;
+            double w, pos;
+            if (!l[i].keep || r[0] <= 0 || l[i].hi - l[i].lo < clen / 4) continue;
+            pos = r[2] / r[0];
+            if (pass > 0 && fabs(l[i].slope - (a + b * pos)) > 0.004) continue;
+            w = (double)(l[i].hi - l[i].lo);
+            sw += w;
+            sp += w * pos;
+            ss += w * l[i].slope;
+            spp += w * pos * pos;
+            sps += w * pos * l[i].slope;
+            used++;
+        }
+        if (used == 0) break;
+        {
+            double den = sw * spp - sp * sp;
+            if (used >= 3 && den > 1e-9 * sw * sw) {
+                b = (sw * sps - sp * ss) / den;
+                a = (ss - b * sp) / sw;
+            } else {
+                b = 0.0;
+                a = ss / sw;
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const double *r = l[i].rs;
+        double pos;
+        if (r[0] <= 0) continue;
+        pos = r[2] / r[0];
+        if (used > 0) l[i].slope = a + b * pos;
+        /* centre at the page centre: the mean pixel lies at mean t */
+        l[i].pos = cpage + pos - l[i].slope * (r[1] / r[0]);
+    }
+}
+
 /* Step 4: keep lines that cross at least two lines of the other direction. */
-static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol)
+static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol, double cx,
+                            double cy)
 {
     int changed = 1;
     size_t i, j;
@@ -510,8 +617,10 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol)
             if (!h[i].keep) continue;
             for (j = 0; j < nv; j++) {
                 if (!v[j].keep) continue;
-                if (v[j].pos >= h[i].lo - tol && v[j].pos <= h[i].hi + tol &&
-                    h[i].pos >= v[j].lo - tol && h[i].pos <= v[j].hi + tol) {
+                double x, y;
+                isect(h[i].pos, h[i].slope, v[j].pos, v[j].slope, cx, cy, &x, &y);
+                if (x >= h[i].lo - tol && x <= h[i].hi + tol && y >= v[j].lo - tol &&
+                    y <= v[j].hi + tol) {
                     h[i].crosses++;
                     v[j].crosses++;
                 }
@@ -540,8 +649,8 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol)
  * slightly warped or curved has lines that are not quite parallel), so the
  * best offset in that range is taken. Positions near the ends (the
  * crossing rules) are left out. Raw word access on the 1 bpp mask. */
-static double coverage(PIX *mask, int horiz, int pos, int lo, int hi, int band, int margin,
-                       int shift)
+static double coverage(PIX *mask, int horiz, double pos, double slope, double tref, int lo,
+                       int hi, int band, int margin, int shift)
 {
     l_uint32 *data = pixGetData(mask);
     l_int32 wpl = pixGetWpl(mask), w = pixGetWidth(mask), h = pixGetHeight(mask);
@@ -563,13 +672,13 @@ static double coverage(PIX *mask, int horiz, int pos, int lo, int hi, int band, 
     if (bits == NULL) return 0.0;
     for (t = a; t <= b; t++) {
         uint64_t m = 0;
-        int c;
-        for (c = pos - reach; c <= pos + reach; c++) {
+        int c, at = (int)lround(pos + slope * ((double)t - tref)); /* the line here */
+        for (c = at - reach; c <= at + reach; c++) {
             int hit;
             if (c < 0 || c > lim_c) continue;
             hit = horiz ? GET_DATA_BIT(data + (size_t)c * (size_t)wpl, t) != 0
                         : GET_DATA_BIT(data + (size_t)t * (size_t)wpl, c) != 0;
-            if (hit) m |= (uint64_t)1 << (c - pos + reach);
+            if (hit) m |= (uint64_t)1 << (c - at + reach);
         }
         bits[t - a] = m;
     }
@@ -588,7 +697,9 @@ static double coverage(PIX *mask, int horiz, int pos, int lo, int hi, int band, 
 #define FD_MIN_COVERAGE 0.7
 
 typedef struct gwork {
-    int *xs, *ys;
+    int *xs, *ys;       /* positions at the page centre (xs at y = cy, ys at x = cx) */
+    double *sx, *sy;    /* their slopes (dx/dy, dy/dx), see fit_slopes */
+    double cx, cy;
     size_t nx, ny;
     unsigned char *vb;  /* vb[r * nx + k]: vertical boundary at xs[k] in row r exists */
     unsigned char *hb;  /* hb[k * nx + c]: horizontal boundary at ys[k] in column c exists */
@@ -611,21 +722,55 @@ static void local_reach(const int *pos, size_t n, size_t k, const gparams *p, in
     if (*shift < 0) *shift = 0;
 }
 
+/* Sorts positions pos[0..n) with their slopes (few; insertion sort):
+ * referred to the page centre, lines clustered in order of their first
+ * pixel may swap when they are tilted. */
+static void sort_positions(int *pos, double *slope, size_t n)
+{
+    size_t i, j;
+    for (i = 1; i < n; i++) {
+        int p = pos[i];
+        double s = slope[i];
+        for (j = i; j > 0 && pos[j - 1] > p; j--) {
+            pos[j] = pos[j - 1];
+            slope[j] = slope[j - 1];
+        }
+        pos[j] = p;
+        slope[j] = s;
+    }
+}
+
+/* Crossing point of horizontal position r and vertical position c. */
+static void gcorner(const gwork *g, size_t r, size_t c, double *x, double *y)
+{
+    isect(g->ys[r], g->sy[r], g->xs[c], g->sx[c], g->cx, g->cy, x, y);
+}
+
 static void boundary_tests(PIX *hmask, PIX *vmask, gwork *g, const gparams *p)
 {
     size_t r, c, k;
     int band, shift;
     for (k = 0; k < g->nx; k++) {
         local_reach(g->xs, g->nx, k, p, &band, &shift);
-        for (r = 0; r + 1 < g->ny; r++)
-            g->vb[r * g->nx + k] = coverage(vmask, 0, g->xs[k], g->ys[r], g->ys[r + 1], band,
-                                            p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+        for (r = 0; r + 1 < g->ny; r++) {
+            double x0, y0, x1, y1;
+            gcorner(g, r, k, &x0, &y0);
+            gcorner(g, r + 1, k, &x1, &y1);
+            g->vb[r * g->nx + k] =
+                coverage(vmask, 0, g->xs[k], g->sx[k], g->cy, (int)lround(y0), (int)lround(y1),
+                         band, p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+        }
     }
     for (k = 0; k < g->ny; k++) {
         local_reach(g->ys, g->ny, k, p, &band, &shift);
-        for (c = 0; c + 1 < g->nx; c++)
-            g->hb[k * g->nx + c] = coverage(hmask, 1, g->ys[k], g->xs[c], g->xs[c + 1], band,
-                                            p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+        for (c = 0; c + 1 < g->nx; c++) {
+            double x0, y0, x1, y1;
+            gcorner(g, k, c, &x0, &y0);
+            gcorner(g, k, c + 1, &x1, &y1);
+            g->hb[k * g->nx + c] =
+                coverage(hmask, 1, g->ys[k], g->sy[k], g->cx, (int)lround(x0), (int)lround(x1),
+                         band, p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+        }
     }
 }
 
@@ -664,11 +809,17 @@ static size_t prune_positions(gwork *g, int minsupport)
     for (k = 1; k + 1 < nx; k++) dropx[k] = (unsigned char)(support_x(g, k) < minsupport);
     for (k = 1; k + 1 < ny; k++) dropy[k] = (unsigned char)(support_y(g, k) < minsupport);
     for (k = 0, j = 0; k < nx; k++)
-        if (!dropx[k]) g->xs[j++] = g->xs[k];
+        if (!dropx[k]) {
+            g->sx[j] = g->sx[k];
+            g->xs[j++] = g->xs[k];
+        }
     removed += nx - j;
     g->nx = j;
     for (k = 0, j = 0; k < ny; k++)
-        if (!dropy[k]) g->ys[j++] = g->ys[k];
+        if (!dropy[k]) {
+            g->sy[j] = g->sy[k];
+            g->ys[j++] = g->ys[k];
+        }
     removed += ny - j;
     g->ny = j;
     return removed;
@@ -681,7 +832,10 @@ static size_t trim_outer(gwork *g, int minsupport)
     size_t j;
     if (g->nx >= 3) {
         if (support_x(g, 0) < minsupport) {
-            for (j = 0; j + 1 < g->nx; j++) g->xs[j] = g->xs[j + 1];
+            for (j = 0; j + 1 < g->nx; j++) {
+                g->xs[j] = g->xs[j + 1];
+                g->sx[j] = g->sx[j + 1];
+            }
             g->nx--;
             return 1;
         }
@@ -692,7 +846,10 @@ static size_t trim_outer(gwork *g, int minsupport)
     }
     if (g->ny >= 3) {
         if (support_y(g, 0) < minsupport) {
-            for (j = 0; j + 1 < g->ny; j++) g->ys[j] = g->ys[j + 1];
+            for (j = 0; j + 1 < g->ny; j++) {
+                g->ys[j] = g->ys[j + 1];
+                g->sy[j] = g->sy[j + 1];
+            }
             g->ny--;
             return 1;
         }
@@ -718,6 +875,30 @@ static void uf_union(size_t *parent, size_t a, size_t b)
     a = uf_find(parent, a);
     b = uf_find(parent, b);
     if (a != b) parent[a < b ? b : a] = a < b ? a : b;
+}
+
+/* Box of the quad between positions r0..r1 and c0..c1: the axis-aligned
+ * box of its four corners, since the lines need not be level. */
+static void cell_box(const gwork *g, size_t r0, size_t c0, size_t r1, size_t c1, int *box)
+{
+    double x[4], y[4], mx0, my0, mx1, my1;
+    int i;
+    gcorner(g, r0, c0, &x[0], &y[0]);
+    gcorner(g, r0, c1, &x[1], &y[1]);
+    gcorner(g, r1, c0, &x[2], &y[2]);
+    gcorner(g, r1, c1, &x[3], &y[3]);
+    mx0 = mx1 = x[0];
+    my0 = my1 = y[0];
+    for (i = 1; i < 4; i++) {
+        if (x[i] < mx0) mx0 = x[i];
+        if (x[i] > mx1) mx1 = x[i];
+        if (y[i] < my0) my0 = y[i];
+        if (y[i] > my1) my1 = y[i];
+    }
+    box[0] = (int)lround(mx0);
+    box[1] = (int)lround(my0);
+    box[2] = (int)lround(mx1) - box[0];
+    box[3] = (int)lround(my1) - box[1];
 }
 
 /* Step 5: slots → cells. */
@@ -799,10 +980,7 @@ static fd_status build_cells(const gwork *g, fd_grid *out, fd_diag *dg)
             cell->col = (int)c;
             cell->rowspan = r1[s] - r0[s] + 1;
             cell->colspan = c1[s] - c0[s] + 1;
-            cell->box[0] = g->xs[c];
-            cell->box[1] = g->ys[r];
-            cell->box[2] = g->xs[c + (size_t)cell->colspan] - g->xs[c];
-            cell->box[3] = g->ys[r + (size_t)cell->rowspan] - g->ys[r];
+            cell_box(g, r, c, r + (size_t)cell->rowspan, c + (size_t)cell->colspan, cell->box);
         }
 cleanup:
     fd_free(parent);
@@ -819,6 +997,7 @@ static fd_status debug_lines(const gwork *g, const gline *hl, size_t nhl, const 
 {
     size_t k, r, c, n;
     int thick_h = 1, thick_v = 1;
+    double ax, ay, bx, by;
     for (k = 0; k < nhl; k++)
         if (hl[k].keep && hl[k].thick > thick_h) thick_h = hl[k].thick;
     for (k = 0; k < nvl; k++)
@@ -838,9 +1017,12 @@ static fd_status debug_lines(const gwork *g, const gline *hl, size_t nhl, const 
             }
             e = c;
             while (e + 1 < g->nx && g->hb[k * g->nx + e]) e++;
-            dbg->hlines[n].x0 = g->xs[c];
-            dbg->hlines[n].x1 = g->xs[e];
-            dbg->hlines[n].y0 = dbg->hlines[n].y1 = g->ys[k];
+            gcorner(g, k, c, &ax, &ay);
+            gcorner(g, k, e, &bx, &by);
+            dbg->hlines[n].x0 = (int)lround(ax);
+            dbg->hlines[n].x1 = (int)lround(bx);
+            dbg->hlines[n].y0 = (int)lround(ay);
+            dbg->hlines[n].y1 = (int)lround(by);
             dbg->hlines[n].thickness = thick_h;
             n++;
             c = e;
@@ -858,9 +1040,12 @@ static fd_status debug_lines(const gwork *g, const gline *hl, size_t nhl, const 
             }
             e = r;
             while (e + 1 < g->ny && g->vb[e * g->nx + k]) e++;
-            dbg->vlines[n].y0 = g->ys[r];
-            dbg->vlines[n].y1 = g->ys[e];
-            dbg->vlines[n].x0 = dbg->vlines[n].x1 = g->xs[k];
+            gcorner(g, r, k, &ax, &ay);
+            gcorner(g, e, k, &bx, &by);
+            dbg->vlines[n].x0 = (int)lround(ax);
+            dbg->vlines[n].x1 = (int)lround(bx);
+            dbg->vlines[n].y0 = (int)lround(ay);
+            dbg->vlines[n].y1 = (int)lround(by);
             dbg->vlines[n].thickness = thick_v;
             n++;
             r = e;
@@ -930,18 +1115,35 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     if (st == FD_OK) st = cluster_lines(hs, nhs, &p, &hl, &nhl, dg);
     if (st == FD_OK) st = cluster_lines(vs, nvs, &p, &vl, &nvl, dg);
     if (st != FD_OK) goto cleanup;
-    filter_crossing(hl, nhl, vl, nvl, p.tol + p.shift);
+    fit_slopes(hl, nhl, h / 2.0, w);
+    fit_slopes(vl, nvl, w / 2.0, h);
+    filter_crossing(hl, nhl, vl, nvl, p.tol + p.shift, w / 2.0, h / 2.0);
+    /* again without the strays the crossing test dropped */
+    fit_slopes(hl, nhl, h / 2.0, w);
+    fit_slopes(vl, nvl, w / 2.0, h);
 
     g.xs = fd_calloc(nvl + 1, sizeof *g.xs);
     g.ys = fd_calloc(nhl + 1, sizeof *g.ys);
-    if (g.xs == NULL || g.ys == NULL) {
+    g.sx = fd_calloc(nvl + 1, sizeof *g.sx);
+    g.sy = fd_calloc(nhl + 1, sizeof *g.sy);
+    g.cx = w / 2.0;
+    g.cy = h / 2.0;
+    if (g.xs == NULL || g.ys == NULL || g.sx == NULL || g.sy == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
         goto cleanup;
     }
     for (i = 0; i < nvl; i++)
-        if (vl[i].keep) g.xs[g.nx++] = (int)lround(vl[i].pos);
+        if (vl[i].keep) {
+            g.sx[g.nx] = vl[i].slope;
+            g.xs[g.nx++] = (int)lround(vl[i].pos);
+        }
     for (i = 0; i < nhl; i++)
-        if (hl[i].keep) g.ys[g.ny++] = (int)lround(hl[i].pos);
+        if (hl[i].keep) {
+            g.sy[g.ny] = hl[i].slope;
+            g.ys[g.ny++] = (int)lround(hl[i].pos);
+        }
+    sort_positions(g.xs, g.sx, g.nx);
+    sort_positions(g.ys, g.sy, g.ny);
     if (g.nx < 2 || g.ny < 2) goto cleanup; /* no table: not an error */
 
     g.vb = fd_calloc(g.nx * g.ny, 1);
@@ -968,10 +1170,7 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     memcpy(out->ys, g.ys, g.ny * sizeof *out->ys);
     out->n_xs = g.nx;
     out->n_ys = g.ny;
-    out->table_box[0] = g.xs[0];
-    out->table_box[1] = g.ys[0];
-    out->table_box[2] = g.xs[g.nx - 1] - g.xs[0];
-    out->table_box[3] = g.ys[g.ny - 1] - g.ys[0];
+    cell_box(&g, 0, 0, g.ny - 1, g.nx - 1, out->table_box);
     st = build_cells(&g, out, dg);
     if (st == FD_OK && dbg != NULL) st = debug_lines(&g, hl, nhl, vl, nvl, dbg, dg);
 
@@ -982,6 +1181,8 @@ cleanup:
     }
     fd_free(g.xs);
     fd_free(g.ys);
+    fd_free(g.sx);
+    fd_free(g.sy);
     fd_free(g.vb);
     fd_free(g.hb);
     fd_free(hs);

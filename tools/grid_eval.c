@@ -7,7 +7,9 @@
  * For every document <name>.<ext> in DIR that has a <name>.truth.json, each
  * page is ingested, cleaned and gridded; true cells (page_info[i].cells,
  * boxes line-centre to line-centre in upright, unskewed page pixels) are
- * matched to detected cells by IoU >= 0.8 with equal spans. Prints one row
+ * matched to detected cells by IoU >= 0.8 with equal spans (detected boxes
+ * turned by the difference between the found and the true skew first, see
+ * eval_page). Prints one row
  * per tier: cell recall, precision, span accuracy (of cells matched by IoU
  * alone, the share with equal spans), skew error |found - true| in degrees
  * (mean, max), orientation accuracy, and seconds per page for the stage.
@@ -262,6 +264,33 @@ static void eval_page(const char *doc, int pageno, const cJSON *info, fd_source 
     ts->true_cells += ntrue;
     ts->found_cells += (long)grid.n_cells;
 
+    /* The grid's boxes are in the cleaned page, deskewed by the skew the
+     * ingest found; the truth's by the skew the generator applied. On a
+     * warped page the two differ by the warp's own rotation (which no
+     * deskew can tell from skew; the skew columns report it): turn the
+     * found boxes by the difference, about the page centre, so that the
+     * grid is judged on the page it saw. */
+    {
+        double d = (img.skew_deg - json_dbl(info, "skew_deg", 0.0)) * 3.14159265358979 / 180.0;
+        double cx = grid.width / 2.0, cy = grid.height / 2.0, ca = cos(d), sa = sin(d);
+        size_t j;
+        for (j = 0; j < grid.n_cells && fabs(d) > 1e-9; j++) {
+            int *b = grid.cells[j].box, k;
+            double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+            for (k = 0; k < 4; k++) {
+                double px = b[0] + ((k & 1) ? b[2] : 0) - cx, py = b[1] + ((k & 2) ? b[3] : 0) - cy;
+                double qx = cx + px * ca + py * sa, qy = cy - px * sa + py * ca;
+                if (qx < x0) x0 = qx;
+                if (qx > x1) x1 = qx;
+                if (qy < y0) y0 = qy;
+                if (qy > y1) y1 = qy;
+            }
+            b[0] = (int)lround(x0);
+            b[1] = (int)lround(y0);
+            b[2] = (int)lround(x1) - b[0];
+            b[3] = (int)lround(y1) - b[1];
+        }
+    }
     used = calloc(grid.n_cells + 1, 1);
     tspans = calloc((size_t)(2 * ntrue + 1), sizeof *tspans);
     if (used == NULL || tspans == NULL) goto cleanup;
