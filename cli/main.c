@@ -75,6 +75,10 @@ static void log_sink(void *user, fd_log_level level, const char *message)
 
 static void complain(const char *file, const char *message)
 {
+    /* The library's messages about a file already start with "FILE: "
+     * (fd_source_open names it): do not name it twice. */
+    size_t n = file ? strlen(file) : 0;
+    if (file && strncmp(message, file, n) == 0 && message[n] == ':') file = NULL;
     if (file)
         fprintf(stderr, "formdig: %s: %s\n", file, message);
     else

@@ -114,6 +114,9 @@ static char *model_path(const fd_context *ctx, const char *rel)
     return p;
 }
 
+/* Leptonica's stderr handler: drops the message (the library never prints). */
+static void lept_quiet(const char *msg) { (void)msg; }
+
 fd_status fd_context_create(fd_context **out, const char *models_dir)
 {
     fd_context *ctx;
@@ -124,8 +127,11 @@ fd_status fd_context_create(fd_context **out, const char *models_dir)
     ctx = fd_calloc(1, sizeof *ctx);
     if (ctx == NULL) return FD_ERR_NOMEM;
     fd_diag_init(&ctx->dg);
-    /* Leptonica would print warnings to stderr; the library is silent. */
+    /* Leptonica would print warnings to stderr; the library is silent.
+     * Some of its messages ("Bad file: amount too big" from the TIFF memory
+     * reader) bypass the severity and go straight to its stderr handler. */
     setMsgSeverity(L_SEVERITY_NONE);
+    leptSetStderrHandler(lept_quiet);
     st = resolve_models_dir(ctx, models_dir);
     if (st != FD_OK) goto cleanup;
     rules_path = model_path(ctx, "rules/default.json");

@@ -152,6 +152,19 @@ static int has_digit(const char *s)
     return 0;
 }
 
+/* The text of an "errors" entry without the "FILE: " and "page N: " that
+ * ingest and the mapper put in front: the warning names both itself. */
+static const char *bare_message(const char *msg, const char *path, int page)
+{
+    char pre[32];
+    size_t n = strlen(path);
+    if (msg == NULL) return "";
+    if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ') msg += n + 2;
+    if (fd_snprintf(pre, sizeof pre, "page %d: ", page) == 0 && strncmp(msg, pre, strlen(pre)) == 0)
+        msg += strlen(pre);
+    return msg;
+}
+
 /* Reads box in the mode that suits the kind, with a second reading where
  * the first does not make a value of that kind. */
 static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4], int cls,
@@ -359,7 +372,6 @@ fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_docume
             goto cleanup;
         }
         if (st != FD_OK) {
-            fd_log(dg, FD_LOG_WARN, "%s: page %d: %s", path, p, page_dg.message);
             page_slot_clear(ps);
             st = fd_document_add_error(doc, p, "PAGE_UNREADABLE", "%s", page_dg.message);
             if (st != FD_OK) {
@@ -391,6 +403,12 @@ fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_docume
         fd_checklist_clear(&doc->forms[i].checks);
         doc->forms[i].checks = cl;
     }
+    /* Every "errors" entry is also a warning naming the file and the page:
+     * in a batch the JSON alone is easy to overlook. */
+    for (i = 0; i < doc->n_errors; i++)
+        fd_log(dg, FD_LOG_WARN, "%s: page %d: %s (%s)", path, doc->errors[i].page,
+               bare_message(doc->errors[i].message, path, doc->errors[i].page),
+               doc->errors[i].code);
     *out = doc;
     doc = NULL;
 
