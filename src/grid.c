@@ -271,6 +271,24 @@ static PIX *line_mask(PIX *gray, int horiz, const gparams *p, unsigned char **sm
     return o;
 }
 
+/* Sensitive line mask for the guided boundary tests (step 5): ridges of
+ * half the contrast, breaks bridged, only specks opened away. Too noisy to
+ * find lines with, but along a rule found elsewhere on the page, at its
+ * known position and slope, it shows the faint stretches of that rule. */
+static PIX *faint_mask(PIX *gray, int horiz, const gparams *p)
+{
+    PIX *rm, *c, *o;
+    rm = ridge_mask(gray, horiz, p->smooth, p->ridge_d, FD_RIDGE_THRESHOLD / 2, NULL);
+    if (rm == NULL) return NULL;
+    c = horiz ? pixCloseSafeBrick(NULL, rm, p->gap + 1, 1) : pixCloseSafeBrick(NULL, rm, 1, p->gap + 1);
+    pixDestroy(&rm);
+    if (c == NULL) return NULL;
+    o = horiz ? pixOpenBrick(NULL, c, p->minlen / 2 + p->smooth, 1)
+              : pixOpenBrick(NULL, c, 1, p->minlen / 2 + p->smooth);
+    pixDestroy(&c);
+    return o;
+}
+
 static int cmp_seg(const void *a, const void *b)
 {
     const gseg *x = a, *y = b;
@@ -363,7 +381,7 @@ static int seg_darkness(PIX *gray, int horiz, l_int32 bx, l_int32 by, l_int32 bw
 #define FD_RULE_FLANKED 0.1
 
 static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const gparams *p,
-                               gseg **out, size_t *nout, fd_diag *dg)
+                               gseg **out, size_t *nout, double *dark, fd_diag *dg)
 {
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
@@ -464,6 +482,9 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
             }
             pixDestroy(&cp);
         }
+        /* length-weighted darkness of the accepted rules, see rules_are_faint */
+        dark[0] += (double)len * seg_darkness(gray, horiz, bx, by, bw, bh);
+        dark[1] += (double)len;
         segs[n].c = c;
         segs[n].c0 = c0;
         segs[n].c1 = c1;
@@ -746,7 +767,19 @@ static void gcorner(const gwork *g, size_t r, size_t c, double *x, double *y)
     isect(g->ys[r], g->sy[r], g->xs[c], g->sx[c], g->cx, g->cy, x, y);
 }
 
-static void boundary_tests(PIX *hmask, PIX *vmask, gwork *g, const gparams *p)
+/* Mean darkness (0 black .. 255 white, length-weighted over the accepted
+ * segments) from which a page's rules count as faded and the boundary
+ * tests also look at the sensitive masks. Clean and ordinary scans have
+ * rules darker than ~100; on them the sensitive masks only add text
+ * strokes that line up with a rule of another block. */
+#define FD_FAINT_RULES 105
+
+/* Minimum coverage of the sensitive mask for a boundary the normal test
+ * missed; the line is known to be there, at most shift 1 from its course. */
+#define FD_MIN_FAINT_COVERAGE 0.8
+
+static void boundary_tests(PIX *hmask, PIX *vmask, PIX *hfaint, PIX *vfaint, gwork *g,
+                           const gparams *p)
 {
     size_t r, c, k;
     int band, shift;
@@ -759,6 +792,11 @@ static void boundary_tests(PIX *hmask, PIX *vmask, gwork *g, const gparams *p)
             g->vb[r * g->nx + k] =
                 coverage(vmask, 0, g->xs[k], g->sx[k], g->cy, (int)lround(y0), (int)lround(y1),
                          band, p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+            if (!g->vb[r * g->nx + k] && vfaint != NULL)
+                g->vb[r * g->nx + k] =
+                    coverage(vfaint, 0, g->xs[k], g->sx[k], g->cy, (int)lround(y0),
+                             (int)lround(y1), band, p->maxthick / 2 + 1,
+                             shift < 1 ? shift : 1) >= FD_MIN_FAINT_COVERAGE;
         }
     }
     for (k = 0; k < g->ny; k++) {
@@ -770,6 +808,11 @@ static void boundary_tests(PIX *hmask, PIX *vmask, gwork *g, const gparams *p)
             g->hb[k * g->nx + c] =
                 coverage(hmask, 1, g->ys[k], g->sy[k], g->cx, (int)lround(x0), (int)lround(x1),
                          band, p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+            if (!g->hb[k * g->nx + c] && hfaint != NULL)
+                g->hb[k * g->nx + c] =
+                    coverage(hfaint, 1, g->ys[k], g->sy[k], g->cx, (int)lround(x0),
+                             (int)lround(x1), band, p->maxthick / 2 + 1,
+                             shift < 1 ? shift : 1) >= FD_MIN_FAINT_COVERAGE;
         }
     }
 }
@@ -1058,13 +1101,14 @@ static fd_status debug_lines(const gwork *g, const gline *hl, size_t nhl, const 
 fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug *dbg,
                          fd_diag *dg)
 {
-    PIX *bin = NULL, *gray = NULL, *hmask = NULL, *vmask = NULL;
+    PIX *bin = NULL, *gray = NULL, *hmask = NULL, *vmask = NULL, *hfaint = NULL, *vfaint = NULL;
     unsigned char *hsm = NULL, *vsm = NULL; /* averaged images, see ridge_mask */
     gseg *hs = NULL, *vs = NULL;
     gline *hl = NULL, *vl = NULL;
     size_t nhs = 0, nvs = 0, nhl = 0, nvl = 0, i;
     gparams p;
     gwork g;
+    double dark[2] = {0.0, 0.0};
     l_int32 w, h;
     fd_status st = FD_OK;
 
@@ -1105,16 +1149,27 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
                       : gray;
         hmask = line_mask(lg, 1, &p, &hsm);
         vmask = line_mask(lg, 0, &p, &vsm);
+
     }
     if (hmask == NULL || vmask == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: morphology failed", page->page);
         goto cleanup;
     }
-    st = mask_segments(hmask, bin, gray, 1, &p, &hs, &nhs, dg);
-    if (st == FD_OK) st = mask_segments(vmask, bin, gray, 0, &p, &vs, &nvs, dg);
+    st = mask_segments(hmask, bin, gray, 1, &p, &hs, &nhs, dark, dg);
+    if (st == FD_OK) st = mask_segments(vmask, bin, gray, 0, &p, &vs, &nvs, dark, dg);
     if (st == FD_OK) st = cluster_lines(hs, nhs, &p, &hl, &nhl, dg);
     if (st == FD_OK) st = cluster_lines(vs, nvs, &p, &vl, &nvl, dg);
     if (st != FD_OK) goto cleanup;
+    if (dark[1] > 0 && dark[0] / dark[1] >= FD_FAINT_RULES) {
+        /* Faded rules: look again along the known lines (optional: without
+         * these masks the boundary tests use the normal ones only). */
+        PIX *lg = page->faint != NULL && pixGetDepth(page->faint) == 8 &&
+                          pixGetWidth(page->faint) == w && pixGetHeight(page->faint) == h
+                      ? page->faint
+                      : gray;
+        hfaint = faint_mask(lg, 1, &p);
+        vfaint = faint_mask(lg, 0, &p);
+    }
     fit_slopes(hl, nhl, h / 2.0, w);
     fit_slopes(vl, nvl, w / 2.0, h);
     filter_crossing(hl, nhl, vl, nvl, p.tol + p.shift, w / 2.0, h / 2.0);
@@ -1153,7 +1208,7 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
         goto cleanup;
     }
     for (;;) {
-        boundary_tests(hmask, vmask, &g, &p);
+        boundary_tests(hmask, vmask, hfaint, vfaint, &g, &p);
         if (g.nx < 2 || g.ny < 2) break;
         if (trim_outer(&g, p.minsupport) > 0) continue;
         if (prune_positions(&g, p.minsupport) == 0) break;
@@ -1191,6 +1246,8 @@ cleanup:
     fd_free(vl);
     pixDestroy(&hmask);
     pixDestroy(&vmask);
+    pixDestroy(&hfaint);
+    pixDestroy(&vfaint);
     pixDestroy(&bin);
     pixDestroy(&gray);
     fd_free(hsm);
