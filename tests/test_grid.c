@@ -1,7 +1,8 @@
 /*
  * Grid module: synthetic tables drawn with Leptonica (synth_page.c) →
  * exact cells and spans; broken and faded rules; column rules of two
- * sections a few pixels apart; a skewed page through fd_page_clean; a page
+ * sections a few pixels apart; a skewed page through fd_page_clean; faint,
+ * broken, blurred 1-px rules on a noisy page through fd_page_clean; a page
  * without a table; debug images.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -174,6 +175,60 @@ static void test_skewed(void)
     }
 }
 
+/* A poor scan of a faded form: 1-px rules, faint and broken, blurred, on
+ * tinted, noisy paper, through fd_page_clean. The rules are only a few
+ * gray levels darker than the paper after the background normalisation's
+ * clipping; the grid must still give every cell (faint page copy, half
+ * contrast search along known rules, broken rules with clean flanks). */
+static void test_faint_rules(void)
+{
+    synth_opts o;
+    synth_truth truth;
+    fd_clean_options opt;
+    fd_page_image img;
+    fd_grid g;
+    fd_diag dg;
+    PIX *pix, *blur = NULL;
+    unsigned rng = 1234;
+    l_int32 w, h, x, y;
+    synth_default(&o);
+    o.seed = 17;
+    o.dpi = 150;
+    o.line_w = 1;
+    o.line_gray = 180; /* after the blur about 25 levels darker than the paper */
+    o.broken = 16;
+    pix = synth_form(&o, &truth);
+    T_CHECK(pix != NULL);
+    if (pix == NULL) return;
+    /* blur (3x3 mean: a 1-px rule keeps a third of its contrast), paper
+     * tint 232 and noise of about +-4 levels */
+    blur = pixBlockconvGray(pix, NULL, 1, 1);
+    T_CHECK(blur != NULL);
+    if (blur == NULL) goto cleanup;
+    w = pixGetWidth(blur);
+    h = pixGetHeight(blur);
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+            l_uint32 v;
+            int t;
+            pixGetPixel(blur, x, y, &v);
+            t = (int)v * 232 / 255 + (int)(synth_rand(&rng) % 9) - 4;
+            pixSetPixel(blur, x, y, (l_uint32)(t < 0 ? 0 : t > 255 ? 255 : t));
+        }
+    fd_diag_init(&dg);
+    fd_clean_options_default(&opt);
+    memset(&g, 0, sizeof g);
+    T_EQ_INT(fd_page_clean(blur, 1, o.dpi, &opt, &img, &dg), FD_OK);
+    T_CHECK(img.faint != NULL);
+    T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_OK);
+    check_exact(&g, &truth, 2, "faint broken 1-px rules");
+    fd_grid_clear(&g);
+    fd_page_image_clear(&img);
+cleanup:
+    pixDestroy(&blur);
+    pixDestroy(&pix);
+}
+
 static void test_no_table(void)
 {
     fd_page_image img;
@@ -252,6 +307,7 @@ int main(void)
     test_tables();
     test_merged_lookup();
     test_skewed();
+    test_faint_rules();
     test_no_table();
     test_debug_images();
     return fd_test_summary("test_grid");
