@@ -43,7 +43,7 @@ void fd_ocr_config_default(fd_ocr_config *cfg)
     fd_snprintf(cfg->measure_language, sizeof cfg->measure_language, "%s", "chi_sim+eng");
     fd_snprintf(cfg->number_charset, sizeof cfg->number_charset, "%s", "0123456789.,%-");
     fd_snprintf(cfg->measure_charset, sizeof cfg->measure_charset, "%s",
-                "0123456789.,%=<>≥≤人个次项家元万月年天小时日件名户所场期份套台辆篇条册处面批工作");
+                "0123456789.,%=<>≥≤人个次项家元万亿千百月年天周季度小时分钟日件名户所场期份套台辆艘架座栋间床张本篇条册处面批组位工作平方米公里顷亩吨克升立");
     cfg->min_cell_ink = 40;
     cfg->pad = 4;
     cfg->line_height = 24;
@@ -290,53 +290,6 @@ cleanup:
     fd_buf_clear(&text);
     fd_free(choices);
     return st;
-}
-
-#define MAX_GLYPH_COLUMNS 64
-
-/* Where the unit of a measure cell begins ("≥114批": at 批), or -1. The
- * glyphs are found as columns of ink; digits, %, and operators are about
- * three quarters as tall as CJK glyphs in every CJK font, so the unit starts
- * at the first glyph as tall as the tallest that follows a shorter one. */
-static int unit_split(PIX *bin, int x0, int y0, int x1, int y1)
-{
-    l_uint32 *data = pixGetData(bin);
-    l_int32 wpl = pixGetWpl(bin);
-    int cx0[MAX_GLYPH_COLUMNS], cw[MAX_GLYPH_COLUMNS], ch[MAX_GLYPH_COLUMNS];
-    int n = 0, x, y, maxh = 0, i, digit_h = 0;
-    for (x = x0; x < x1 && n < MAX_GLYPH_COLUMNS;) {
-        int top = y1, bottom = -1, start = x;
-        for (; x < x1; x++) {
-            int any = 0;
-            for (y = y0; y < y1; y++) {
-                if (GET_DATA_BIT(data + (l_int64)y * wpl, x)) {
-                    any = 1;
-                    if (y < top) top = y;
-                    if (y > bottom) bottom = y;
-                }
-            }
-            if (!any) break;
-        }
-        if (bottom >= top) {
-            cx0[n] = start;
-            cw[n] = x - start;
-            ch[n] = bottom - top + 1;
-            if (ch[n] > maxh) maxh = ch[n];
-            n++;
-        }
-        x++;
-    }
-    if (maxh < 8) return -1;
-    for (i = 0; i < n; i++) {
-        /* A digit: shorter than CJK, taller than an operator or a dot, and
-         * narrower than it is tall (an '=' is wide). */
-        int digit = ch[i] * 100 <= maxh * 82 && ch[i] * 100 >= maxh * 55 && cw[i] * 10 <= ch[i] * 9;
-        if (digit && ch[i] > digit_h) digit_h = ch[i];
-        /* The unit: a glyph clearly taller than the digits before it. */
-        if (digit_h > 0 && ch[i] * 100 >= maxh * 88 && ch[i] * 100 >= digit_h * 120)
-            return cx0[i] > x0 + 2 ? cx0[i] - 2 : cx0[i];
-    }
-    return -1;
 }
 
 /* Looks at the first glyph of a measure cell's ink for ≥ or ≤: a chevron
@@ -705,57 +658,15 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
     }
     {
         tess_slot *slot = &eng->text;
-        int split = mode == FD_OCR_MEASURE ? unit_split(bin, bx0, by0, bx1 + 1, by1 + 1) : -1;
         /* Numbers: the eng model reads digits, % and separators better than
          * chi_sim. Measures mix digits, operators and CJK units: the
-         * combined model reads them best as a whole (measured: 86 % of
-         * generated measure cells exact, against 51 % for chi_sim alone),
-         * and better still cut in two where the unit's taller glyphs begin:
-         * the number part by the number model, the unit by the text model. */
+         * combined model reads them best. Measured on 357 generated measure
+         * cells (clean and scan): chi_sim+eng 90 % right (op, number and
+         * unit), chi_sim alone 79 %, and cutting the cell where the taller
+         * unit glyphs begin (number model left, text model right) 87 %. */
         if (mode == FD_OCR_NUMBER && eng->number.api) slot = &eng->number;
         if (mode == FD_OCR_MEASURE && eng->measure.api) slot = &eng->measure;
         st = recognize(eng, slot, framed, dpi, mode, page->page, box, out, dg);
-        if (st == FD_OK && split > bx0 && eng->number.api) {
-            fd_ocr_text unit;
-            memset(&unit, 0, sizeof unit);
-            pixDestroy(&framed);
-            framed = prepare_region(gray, bx0 - margin > x0 ? bx0 - margin : x0,
-                                    by0 - margin > y0 ? by0 - margin : y0, split,
-                                    by1 + 1 + margin < y1 ? by1 + 1 + margin : y1, by1 + 1 - by0,
-                                    eng->cfg.number_line_height);
-            if (framed == NULL) {
-                st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
-                goto cleanup;
-            }
-            st = recognize(eng, &eng->number, framed, dpi, FD_OCR_MEASURE, page->page, box, out, dg);
-            pixDestroy(&framed);
-            if (st == FD_OK) {
-                framed = prepare_region(gray, split, by0 - margin > y0 ? by0 - margin : y0,
-                                        bx1 + 1 + margin < x1 ? bx1 + 1 + margin : x1,
-                                        by1 + 1 + margin < y1 ? by1 + 1 + margin : y1,
-                                        by1 + 1 - by0, eng->cfg.line_height);
-                if (framed == NULL) {
-                    st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
-                    goto cleanup;
-                }
-                st = recognize(eng, &eng->text, framed, dpi, FD_OCR_LINE, page->page, box, &unit, dg);
-            }
-            if (st == FD_OK) {
-                fd_buf joined;
-                char *t;
-                fd_buf_init(&joined);
-                fd_buf_puts(&joined, out->text ? out->text : "");
-                fd_buf_puts(&joined, unit.text ? unit.text : "");
-                t = fd_buf_take(&joined);
-                if (t == NULL) st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory reading OCR results");
-                else {
-                    fd_free(out->text);
-                    out->text = t;
-                    if (unit.conf < out->conf) out->conf = unit.conf;
-                }
-            }
-            fd_ocr_text_clear(&unit);
-        }
         /* A lone digit at one scale sometimes comes back as nothing (the
          * LSTM has no context to go on): try another scale, then the
          * other model. */

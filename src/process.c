@@ -152,6 +152,20 @@ static int has_digit(const char *s)
     return 0;
 }
 
+/* 1 when every non-space character is a CJK ideograph (a qualitative
+ * value such as 规范, 及时, 全年). */
+static int all_cjk(const char *s)
+{
+    int any = 0;
+    while (s && *s) {
+        long cp = fd_utf8_next(&s);
+        if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r') continue;
+        if (cp < 0x4E00 || cp > 0x9FFF) return 0;
+        any = 1;
+    }
+    return any;
+}
+
 /* The text of an "errors" entry without the "FILE: " and "page N: " that
  * ingest and the mapper put in front: the warning names both itself. */
 static const char *bare_message(const char *msg, const char *path, int page)
@@ -192,9 +206,10 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
     }
     if (cls == KIND_CLASS_MEASURE) {
         /* Qualitative targets (规范, 全年 …) need the full alphabet; a
-         * reading with digits is read again with the measure alphabet. */
+         * reading that is not all CJK (digits, %, a stray '?') is read again
+         * in measure mode. */
         st = fd_ocr_read(eng, img, box, FD_OCR_LINE, out, dg);
-        if (st != FD_OK || out->empty || !has_digit(out->text)) return st;
+        if (st != FD_OK || out->empty || all_cjk(out->text)) return st;
         st = fd_ocr_read(eng, img, box, FD_OCR_MEASURE, &again, dg);
         if (st == FD_OK && has_digit(again.text)) {
             fd_measure m;
