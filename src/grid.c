@@ -83,6 +83,7 @@ typedef struct gparams {
     int shift;      /* how far a line may locally stray from its position */
     int smooth;     /* ridge detector: averaging length along the line */
     int ridge_d;    /* ridge detector: distance to the sides across the line */
+    int maxbreak;   /* longest break of a broken rule */
 } gparams;
 
 /* Ridge contrast, gray levels (0..255) of the averaged, inverted page. */
@@ -121,6 +122,7 @@ static void params_init(gparams *p, int w, int h, int dpi)
     p->smooth = px(0.05, p->dpi, 5) | 1;
     p->shift = px(0.05, p->dpi, 3);
     p->ridge_d = px(0.015, p->dpi, 2) + 1;
+    p->maxbreak = px(0.15, p->dpi, 8);
 }
 
 void fd_grid_clear(fd_grid *grid)
@@ -671,7 +673,7 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol, d
  * best offset in that range is taken. Positions near the ends (the
  * crossing rules) are left out. Raw word access on the 1 bpp mask. */
 static double coverage(PIX *mask, int horiz, double pos, double slope, double tref, int lo,
-                       int hi, int band, int margin, int shift)
+                       int hi, int band, int margin, int shift, int *maxmiss)
 {
     l_uint32 *data = pixGetData(mask);
     l_int32 wpl = pixGetWpl(mask), w = pixGetWidth(mask), h = pixGetHeight(mask);
@@ -703,12 +705,21 @@ static double coverage(PIX *mask, int horiz, double pos, double slope, double tr
         }
         bits[t - a] = m;
     }
+    if (maxmiss != NULL) *maxmiss = total;
     for (o = -shift; o <= shift; o++) {
         /* window of offsets o-band..o+band, as bit positions */
         uint64_t win = (((uint64_t)1 << (2 * band + 1)) - 1) << (o - band + reach);
-        int hits = 0;
-        for (t = 0; t < total; t++) hits += (bits[t] & win) != 0;
-        if (hits > best) best = hits;
+        int hits = 0, miss = 0, longest = 0;
+        for (t = 0; t < total; t++) {
+            int hit = (bits[t] & win) != 0;
+            hits += hit;
+            miss = hit ? 0 : miss + 1;
+            if (miss > longest) longest = miss;
+        }
+        if (hits > best) {
+            best = hits;
+            if (maxmiss != NULL) *maxmiss = longest;
+        }
     }
     fd_free(bits);
     return (double)best / total;
@@ -778,6 +789,20 @@ static void gcorner(const gwork *g, size_t r, size_t c, double *x, double *y)
  * missed; the line is known to be there, at most shift 1 from its course. */
 #define FD_MIN_FAINT_COVERAGE 0.8
 
+/* The guided test of a boundary on the sensitive mask: most of it shows.
+ * With bridge set (the rule exists on both sides of this boundary), also
+ * when more than half of it shows and what is missing is no longer than
+ * the breaks of a broken rule: on a short boundary one break is a large
+ * share of its length. */
+static int faint_test(PIX *fmask, int horiz, double pos, double slope, double tref, double lo,
+                      double hi, int band, int shift, const gparams *p, int bridge)
+{
+    int maxmiss = 0;
+    double cov = coverage(fmask, horiz, pos, slope, tref, (int)lround(lo), (int)lround(hi), band,
+                          p->maxthick / 2 + 1, shift < 1 ? shift : 1, &maxmiss);
+    return cov >= FD_MIN_FAINT_COVERAGE || (bridge && cov >= 0.6 && maxmiss <= p->maxbreak);
+}
+
 static void boundary_tests(PIX *hmask, PIX *vmask, PIX *hfaint, PIX *vfaint, gwork *g,
                            const gparams *p)
 {
@@ -791,12 +816,10 @@ static void boundary_tests(PIX *hmask, PIX *vmask, PIX *hfaint, PIX *vfaint, gwo
             gcorner(g, r + 1, k, &x1, &y1);
             g->vb[r * g->nx + k] =
                 coverage(vmask, 0, g->xs[k], g->sx[k], g->cy, (int)lround(y0), (int)lround(y1),
-                         band, p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+                         band, p->maxthick / 2 + 1, shift, NULL) >= FD_MIN_COVERAGE;
             if (!g->vb[r * g->nx + k] && vfaint != NULL)
-                g->vb[r * g->nx + k] =
-                    coverage(vfaint, 0, g->xs[k], g->sx[k], g->cy, (int)lround(y0),
-                             (int)lround(y1), band, p->maxthick / 2 + 1,
-                             shift < 1 ? shift : 1) >= FD_MIN_FAINT_COVERAGE;
+                g->vb[r * g->nx + k] = (unsigned char)faint_test(
+                    vfaint, 0, g->xs[k], g->sx[k], g->cy, y0, y1, band, shift, p, 0);
         }
     }
     for (k = 0; k < g->ny; k++) {
@@ -807,12 +830,36 @@ static void boundary_tests(PIX *hmask, PIX *vmask, PIX *hfaint, PIX *vfaint, gwo
             gcorner(g, k, c + 1, &x1, &y1);
             g->hb[k * g->nx + c] =
                 coverage(hmask, 1, g->ys[k], g->sy[k], g->cx, (int)lround(x0), (int)lround(x1),
-                         band, p->maxthick / 2 + 1, shift) >= FD_MIN_COVERAGE;
+                         band, p->maxthick / 2 + 1, shift, NULL) >= FD_MIN_COVERAGE;
             if (!g->hb[k * g->nx + c] && hfaint != NULL)
-                g->hb[k * g->nx + c] =
-                    coverage(hfaint, 1, g->ys[k], g->sy[k], g->cx, (int)lround(x0),
-                             (int)lround(x1), band, p->maxthick / 2 + 1,
-                             shift < 1 ? shift : 1) >= FD_MIN_FAINT_COVERAGE;
+                g->hb[k * g->nx + c] = (unsigned char)faint_test(
+                    hfaint, 1, g->ys[k], g->sy[k], g->cx, x0, x1, band, shift, p, 0);
+        }
+    }
+    if (hfaint == NULL || vfaint == NULL) return;
+    /* Breaks bridged: a boundary between two existing ones of the same rule. */
+    for (k = 0; k < g->nx; k++) {
+        local_reach(g->xs, g->nx, k, p, &band, &shift);
+        for (r = 1; r + 2 < g->ny; r++) {
+            double x0, y0, x1, y1;
+            if (g->vb[r * g->nx + k] || !g->vb[(r - 1) * g->nx + k] || !g->vb[(r + 1) * g->nx + k])
+                continue;
+            gcorner(g, r, k, &x0, &y0);
+            gcorner(g, r + 1, k, &x1, &y1);
+            g->vb[r * g->nx + k] = (unsigned char)faint_test(vfaint, 0, g->xs[k], g->sx[k], g->cy,
+                                                             y0, y1, band, shift, p, 1);
+        }
+    }
+    for (k = 0; k < g->ny; k++) {
+        local_reach(g->ys, g->ny, k, p, &band, &shift);
+        for (c = 1; c + 2 < g->nx; c++) {
+            double x0, y0, x1, y1;
+            if (g->hb[k * g->nx + c] || !g->hb[k * g->nx + c - 1] || !g->hb[k * g->nx + c + 1])
+                continue;
+            gcorner(g, k, c, &x0, &y0);
+            gcorner(g, k, c + 1, &x1, &y1);
+            g->hb[k * g->nx + c] = (unsigned char)faint_test(hfaint, 1, g->ys[k], g->sy[k], g->cx,
+                                                             x0, x1, band, shift, p, 1);
         }
     }
 }
