@@ -41,7 +41,7 @@ void fd_ocr_config_default(fd_ocr_config *cfg)
     fd_snprintf(cfg->language, sizeof cfg->language, "%s", "chi_sim");
     fd_snprintf(cfg->number_language, sizeof cfg->number_language, "%s", "eng");
     fd_snprintf(cfg->measure_language, sizeof cfg->measure_language, "%s", "chi_sim+eng");
-    fd_snprintf(cfg->number_charset, sizeof cfg->number_charset, "%s", "0123456789.,%-");
+    fd_snprintf(cfg->number_charset, sizeof cfg->number_charset, "%s", "0123456789.,%");
     fd_snprintf(cfg->measure_charset, sizeof cfg->measure_charset, "%s",
                 "0123456789.,%=<>≥≤人个次项家元万亿千百月年天周季度小时分钟日件名户所场期份套台辆艘架座栋间床张本篇条册处面批组位工作平方米公里顷亩吨克升立");
     cfg->min_cell_ink = 40;

@@ -179,6 +179,42 @@ static const char *bare_message(const char *msg, const char *path, int page)
     return msg;
 }
 
+/* Confidence given to a number the reader had to repair (below the rules'
+ * default low_confidence of 60). */
+#define REPAIRED_CONF 50.0
+
+/* Repairs in place what the number model gets wrong without a doubt: runs of
+ * '.' or ',' collapsed to one, separators at either end dropped, a decimal
+ * comma made a point. Returns 1 when the text changed. */
+static int repair_number(char *s)
+{
+    char *r = s, *w = s;
+    int changed = 0;
+    if (s == NULL) return 0;
+    while (*r == '.' || *r == ',' || *r == ' ') r++, changed = 1;
+    for (; *r; r++) {
+        if ((*r == '.' || *r == ',') && (r[1] == '.' || r[1] == ',')) {
+            changed = 1;
+            continue;
+        }
+        *w++ = *r;
+    }
+    while (w > s && (w[-1] == '.' || w[-1] == ',' || w[-1] == ' ')) w--, changed = 1;
+    *w = '\0';
+    /* No '.' and a last ',' with one or two digits after it: that comma is
+     * the decimal point (a thousands separator has three digits after it). */
+    if (strchr(s, '.') == NULL) {
+        char *c = strrchr(s, ',');
+        if (c && c[1] >= '0' && c[1] <= '9' &&
+            (c[2] == '\0' || c[2] == '%' ||
+             (c[2] >= '0' && c[2] <= '9' && (c[3] == '\0' || c[3] == '%')))) {
+            *c = '.';
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
 /* Reads box in the mode that suits the kind, with a second reading where
  * the first does not make a value of that kind. */
 static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4], int cls,
@@ -194,6 +230,15 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         if (st != FD_OK || out->empty || fd_parse_amount(out->text, &n) != FD_PARSE_INVALID ||
             fd_parse_percent(out->text, &n) != FD_PARSE_INVALID)
             return st;
+        /* The engine's usual slips in a number: a doubled decimal point,
+         * a stray separator at either end. Repaired readings keep a low
+         * confidence so that a check they decide is marked ocr_suspect. */
+        if (repair_number(out->text)) {
+            if (fd_parse_amount(out->text, &n) == FD_PARSE_OK || fd_parse_percent(out->text, &n) == FD_PARSE_OK) {
+                if (out->conf > REPAIRED_CONF) out->conf = REPAIRED_CONF;
+                return FD_OK;
+            }
+        }
         /* Not a number with the digit alphabet: perhaps a dash or a word. */
         st = fd_ocr_read(eng, img, box, FD_OCR_LINE, &again, dg);
         if (st == FD_OK && (fd_text_is_null(again.text) || !has_digit(again.text))) {
