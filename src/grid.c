@@ -626,6 +626,30 @@ static void fit_slopes(gline *l, size_t n, double cpage, double clen)
     }
 }
 
+/* Step 3c: pieces of one tilted rule that the clustering left apart (their
+ * centre lines did not touch) lie at the same position once referred to
+ * the page centre with their slope: merged, pixel sums and extents
+ * combined. Rules of two blocks a few pixels apart stay distinct (tight is
+ * below that). */
+static void merge_same(gline *l, size_t n, double cpage, double tight)
+{
+    size_t i, j;
+    int k;
+    for (i = 0; i < n; i++) {
+        if (!l[i].keep || l[i].rs[0] <= 0) continue;
+        for (j = i + 1; j < n; j++) {
+            if (!l[j].keep || l[j].rs[0] <= 0 || fabs(l[j].pos - l[i].pos) > tight) continue;
+            for (k = 0; k < 5; k++) l[i].rs[k] += l[j].rs[k];
+            if (l[j].lo < l[i].lo) l[i].lo = l[j].lo;
+            if (l[j].hi > l[i].hi) l[i].hi = l[j].hi;
+            if (l[j].thick > l[i].thick) l[i].thick = l[j].thick;
+            l[i].wsum += l[j].wsum;
+            l[i].pos = cpage + l[i].rs[2] / l[i].rs[0] - l[i].slope * (l[i].rs[1] / l[i].rs[0]);
+            l[j].keep = 0;
+        }
+    }
+}
+
 /* Step 4: keep lines that cross at least two lines of the other direction. */
 static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol, double cx,
                             double cy)
@@ -1220,6 +1244,8 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     fit_slopes(hl, nhl, h / 2.0, w);
     fit_slopes(vl, nvl, w / 2.0, h);
     filter_crossing(hl, nhl, vl, nvl, p.tol + p.shift, w / 2.0, h / 2.0);
+    merge_same(hl, nhl, h / 2.0, p.tight);
+    merge_same(vl, nvl, w / 2.0, p.tight);
     /* again without the strays the crossing test dropped */
     fit_slopes(hl, nhl, h / 2.0, w);
     fit_slopes(vl, nvl, w / 2.0, h);
