@@ -1173,6 +1173,7 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
                          fd_diag *dg)
 {
     PIX *bin = NULL, *gray = NULL, *hmask = NULL, *vmask = NULL, *hfaint = NULL, *vfaint = NULL;
+    PIX *lg = NULL; /* the page the ridges are found on: page->faint or gray, not owned */
     unsigned char *hsm = NULL, *vsm = NULL; /* averaged images, see ridge_mask */
     gseg *hs = NULL, *vs = NULL;
     gline *hl = NULL, *vl = NULL;
@@ -1212,16 +1213,13 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: out of memory", page->page);
         goto cleanup;
     }
-    {
-        /* Ridges on the faint copy when there is one (see fd_page_image). */
-        PIX *lg = page->faint != NULL && pixGetDepth(page->faint) == 8 &&
-                          pixGetWidth(page->faint) == w && pixGetHeight(page->faint) == h
-                      ? page->faint
-                      : gray;
-        hmask = line_mask(lg, 1, &p, &hsm);
-        vmask = line_mask(lg, 0, &p, &vsm);
-
-    }
+    /* Ridges on the faint copy when there is one (see fd_page_image). */
+    lg = page->faint != NULL && pixGetDepth(page->faint) == 8 && pixGetWidth(page->faint) == w &&
+                 pixGetHeight(page->faint) == h
+             ? page->faint
+             : gray;
+    hmask = line_mask(lg, 1, &p, &hsm);
+    vmask = line_mask(lg, 0, &p, &vsm);
     if (hmask == NULL || vmask == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: grid: morphology failed", page->page);
         goto cleanup;
@@ -1234,16 +1232,15 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     if (dark[1] > 0 && dark[0] / dark[1] >= FD_FAINT_RULES) {
         /* Faded rules: look again along the known lines (optional: without
          * these masks the boundary tests use the normal ones only). */
-        PIX *lg = page->faint != NULL && pixGetDepth(page->faint) == 8 &&
-                          pixGetWidth(page->faint) == w && pixGetHeight(page->faint) == h
-                      ? page->faint
-                      : gray;
         hfaint = faint_mask(lg, 1, &p);
         vfaint = faint_mask(lg, 0, &p);
     }
     fit_slopes(hl, nhl, h / 2.0, w);
     fit_slopes(vl, nvl, w / 2.0, h);
-    filter_crossing(hl, nhl, vl, nvl, p.tol + p.shift, w / 2.0, h / 2.0);
+    /* Crossing within tol only: with the slopes known, a rule meets the
+     * rules across it where they are; a character stroke nearly as tall as
+     * its row stops short of them by the cell padding. */
+    filter_crossing(hl, nhl, vl, nvl, p.tol, w / 2.0, h / 2.0);
     merge_same(hl, nhl, h / 2.0, p.tight);
     merge_same(vl, nvl, w / 2.0, p.tight);
     /* again without the strays the crossing test dropped */
