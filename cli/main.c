@@ -12,11 +12,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXIT_ALL_OK 0
@@ -41,6 +43,8 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -o, --output FILE    write the JSON to FILE (atomically) instead of stdout\n"
+    "      --resume         with -o: keep what FILE already holds and skip the\n"
+    "                       inputs in it (same content, by SHA-256)\n"
     "      --models DIR     model directory (default: $FORMDIG_MODELS, else the\n"
     "                       built-in one, else models/ beside the executable)\n"
     "      --debug-dir DIR  write debug images of every page into DIR\n"
@@ -48,12 +52,14 @@ static const char usage_text[] =
     "                       engine (default: the number of cores); output stays\n"
     "                       in input order\n"
     "  -v, --verbose        more messages on stderr (twice: debug)\n"
-    "  -q, --quiet          only error messages on stderr\n"
+    "  -q, --quiet          only error messages on stderr (no progress line)\n"
     "  -h, --help           show this help and exit\n"
     "      --version        show the version and exit\n"
     "\n"
     "Exit status: 0 every form ok, 1 some form's verdict is not ok,\n"
-    "2 bad input or an error.\n";
+    "2 bad input or an error. SIGINT/SIGTERM: the files being read are\n"
+    "finished and written, no new one is started (a second signal stops at\n"
+    "once, writing nothing); run again with --resume.\n";
 
 typedef struct options {
     int check;
@@ -62,6 +68,7 @@ typedef struct options {
     const char *debug_dir;
     int verbosity;        /* -1 quiet, 0 default, 1 verbose, 2 debug */
     int jobs;             /* 0: the number of cores */
+    int resume;
     const char **files;
     int n_files;
 } options;
@@ -137,6 +144,8 @@ static int parse_args(int argc, char **argv, options *o)
             if (o->verbosity < 2) o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1;
         } else if (strcmp(a, "-vv") == 0) {
             o->verbosity = 2;
+        } else if (strcmp(a, "--resume") == 0) {
+            o->resume = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->verbosity = -1;
         } else if (strncmp(a, "-o", 2) == 0 && a[2] != '\0') {
@@ -175,6 +184,10 @@ static int parse_args(int argc, char **argv, options *o)
     }
     if (o->n_files == 0) {
         complain(NULL, "no input file (see formdig --help)");
+        return -1;
+    }
+    if (o->resume && (o->output == NULL || o->check)) {
+        complain(NULL, "--resume needs -o FILE (the output to continue)");
         return -1;
     }
     if (o->output && o->output[0] == '\0') {
@@ -436,6 +449,100 @@ static int expand_input(file_list *l, const char *path, int depth, int *trouble)
     return rc;
 }
 
+/* ----------------------------------------------------------- signals */
+
+/* Set by SIGINT/SIGTERM: no new input is started. */
+static volatile sig_atomic_t g_stop = 0;
+
+static void on_signal(int sig)
+{
+    if (g_stop) {
+        /* Second signal: stop now, the default way (nothing is written). */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    g_stop = 1;
+}
+
+/* ------------------------------------------------------------ resume */
+
+/* The source.sha256 values of the JSON lines already in the output file
+ * (our own output: the key is found as text, no JSON parser needed). */
+typedef struct done_set {
+    char (*hex)[65];
+    size_t n, cap;
+} done_set;
+
+static int done_has(const done_set *d, const char *hex)
+{
+    size_t i;
+    for (i = 0; i < d->n; i++)
+        if (strcmp(d->hex[i], hex) == 0) return 1;
+    return 0;
+}
+
+/* Loads FILE's complete lines into out (the new output starts with them)
+ * and their hashes into done. A missing FILE is an empty start. */
+static int resume_load(const char *path, sink *out, done_set *done)
+{
+    FILE *fp = fopen(path, "rb");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    if (fp == NULL) return errno == ENOENT ? 0 : -1;
+    while ((n = getline(&line, &cap, fp)) > 0) {
+        const char *k;
+        if (line[n - 1] != '\n') break; /* a cut last line is not kept */
+        line[n - 1] = '\0';
+        k = strstr(line, "\"sha256\":\"");
+        if (k == NULL || strlen(k + 10) < 65 || k[10 + 64] != '"') continue;
+        if (done->n == done->cap) {
+            size_t ncap = done->cap ? done->cap * 2 : 64;
+            void *g = realloc(done->hex, ncap * sizeof *done->hex);
+            if (g == NULL) break;
+            done->hex = g;
+            done->cap = ncap;
+        }
+        memcpy(done->hex[done->n], k + 10, 64);
+        done->hex[done->n][64] = '\0';
+        done->n++;
+        sink_put(out, line);
+    }
+    free(line);
+    fclose(fp);
+    return 0;
+}
+
+/* ---------------------------------------------------------- progress */
+
+typedef struct progress {
+    int on;                 /* stderr is a terminal and not --quiet */
+    struct timespec start;
+    size_t files_done, files_total;
+    long pages;
+    int errors;
+} progress;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress_show(const progress *p, int final)
+{
+    double el, rate, eta;
+    if (!p->on) return;
+    el = seconds_since(&p->start);
+    rate = el > 0 ? (double)p->pages / el : 0.0;
+    eta = p->files_done ? el / (double)p->files_done * (double)(p->files_total - p->files_done) : 0.0;
+    fprintf(stderr, "\r%zu/%zu files, %ld pages, %.2f pages/s, ETA %d:%02d, %d error%s   %s",
+            p->files_done, p->files_total, p->pages, rate, (int)(eta / 60), (int)eta % 60,
+            p->errors, p->errors == 1 ? "" : "s", final ? "\n" : "");
+}
+
 /* ----------------------------------------------------------- workers */
 
 /* One input's result, filled by a worker, printed by the main thread in
@@ -445,6 +552,8 @@ typedef struct job {
     char *json;          /* library-owned (fd_free) */
     char *error;         /* malloc'ed message */
     int discrepancy;
+    int pages;
+    int skip;            /* --resume: already in the output */
     int done;
 } job;
 
@@ -454,6 +563,7 @@ typedef struct pool {
     job *jobs;
     size_t n_jobs;
     size_t next;         /* first job not yet claimed */
+    int active;          /* workers still running */
     const options *opt;
     fd_log_level log_level;
 } pool;
@@ -473,7 +583,8 @@ static void *worker(void *arg)
         fd_result_info info;
         memset(&info, 0, sizeof info);
         pthread_mutex_lock(&pl->lock);
-        if (pl->next >= pl->n_jobs) {
+        while (pl->next < pl->n_jobs && pl->jobs[pl->next].skip) pl->jobs[pl->next++].done = 1;
+        if (pl->next >= pl->n_jobs || g_stop) {
             pthread_mutex_unlock(&pl->lock);
             break;
         }
@@ -490,11 +601,16 @@ static void *worker(void *arg)
         jb->json = json;
         jb->error = error ? error : (json ? NULL : strdup("out of memory"));
         jb->discrepancy = info.discrepancy;
+        jb->pages = info.n_pages;
         jb->done = 1;
         pthread_cond_broadcast(&pl->done_cv);
         pthread_mutex_unlock(&pl->lock);
     }
     fd_context_destroy(&ctx);
+    pthread_mutex_lock(&pl->lock);
+    pl->active--;
+    pthread_cond_broadcast(&pl->done_cv);
+    pthread_mutex_unlock(&pl->lock);
     return NULL;
 }
 
@@ -511,11 +627,15 @@ static int run_scans(const options *opt, fd_log_level log_level, sink *out, int 
     file_list files;
     pool pl;
     pthread_t *threads = NULL;
+    done_set done;
+    progress prog;
     int n_threads = 0, rc = EXIT_ALL_OK, trouble = 0, i;
-    size_t printed = 0, k;
+    size_t printed = 0, k, skipped = 0;
 
     memset(&files, 0, sizeof files);
     memset(&pl, 0, sizeof pl);
+    memset(&done, 0, sizeof done);
+    memset(&prog, 0, sizeof prog);
     for (i = 0; i < opt->n_files; i++) {
         if (expand_input(&files, opt->files[i], 0, &trouble) != 0) {
             complain(NULL, "out of memory");
@@ -540,33 +660,77 @@ static int run_scans(const options *opt, fd_log_level log_level, sink *out, int 
     }
     for (k = 0; k < files.n; k++) pl.jobs[k].path = files.paths[k];
     pl.n_jobs = files.n;
+    if (opt->resume) {
+        fd_context *hctx = NULL;
+        if (resume_load(opt->output, out, &done) != 0) {
+            complain(opt->output, strerror(errno));
+            rc = EXIT_TROUBLE;
+            goto cleanup;
+        }
+        if (done.n) *any_output = 1;
+        if (fd_context_create(&hctx, opt->models) == FD_OK) {
+            for (k = 0; k < files.n; k++) {
+                char hex[65];
+                if (fd_file_sha256(hctx, files.paths[k], hex) == FD_OK && done_has(&done, hex)) {
+                    pl.jobs[k].skip = 1;
+                    skipped++;
+                }
+            }
+        }
+        fd_context_destroy(&hctx);
+        if (skipped && log_level >= FD_LOG_INFO) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "resume: %zu of %zu inputs already in the output", skipped, files.n);
+            log_sink(NULL, FD_LOG_INFO, msg);
+        }
+    }
+    prog.on = isatty(2) && log_level >= FD_LOG_WARN;
+    prog.files_total = files.n - skipped;
+    clock_gettime(CLOCK_MONOTONIC, &prog.start);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     pl.opt = opt;
     pl.log_level = log_level;
     pthread_mutex_init(&pl.lock, NULL);
     pthread_cond_init(&pl.done_cv, NULL);
+    pl.active = n_threads;
     for (i = 0; i < n_threads; i++) {
         if (pthread_create(&threads[i], NULL, worker, &pl) != 0) break;
     }
+    pthread_mutex_lock(&pl.lock);
+    pl.active -= n_threads - i; /* threads that could not be started */
+    pthread_mutex_unlock(&pl.lock);
     n_threads = i;
     if (n_threads == 0) {
         /* No thread could be started: work in this one. */
+        pl.active = 1;
         worker(&pl);
     }
     pthread_mutex_lock(&pl.lock);
     while (printed < files.n) {
         job *jb = &pl.jobs[printed];
         if (!jb->done) {
+            if (pl.active == 0) break; /* stopped by a signal: the rest was never started */
             pthread_cond_wait(&pl.done_cv, &pl.lock);
             continue;
         }
         pthread_mutex_unlock(&pl.lock);
-        if (jb->error) {
+        if (jb->skip) {
+            /* already in the output (--resume) */
+        } else if (jb->error) {
+            if (prog.on) fputc('\n', stderr);
             complain(jb->path, jb->error);
             rc = worst(rc, EXIT_TROUBLE);
+            prog.errors++;
         } else {
             sink_put(out, jb->json);
             *any_output = 1;
             if (jb->discrepancy) rc = worst(rc, EXIT_DISCREPANCY);
+        }
+        if (!jb->skip) {
+            prog.files_done++;
+            prog.pages += jb->pages;
+            progress_show(&prog, 0);
         }
         fd_free(jb->json);
         free(jb->error);
@@ -579,7 +743,16 @@ static int run_scans(const options *opt, fd_log_level log_level, sink *out, int 
     for (i = 0; i < n_threads; i++) pthread_join(threads[i], NULL);
     pthread_mutex_destroy(&pl.lock);
     pthread_cond_destroy(&pl.done_cv);
+    progress_show(&prog, 1);
+    if (printed < files.n) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "interrupted: %zu of %zu inputs not read%s", files.n - printed, files.n,
+                 opt->output ? "; run again with --resume to continue" : "");
+        complain(NULL, msg);
+        rc = EXIT_TROUBLE;
+    }
 cleanup:
+    free(done.hex);
     free(threads);
     free(pl.jobs);
     for (k = 0; k < files.n; k++) free(files.paths[k]);

@@ -71,6 +71,7 @@ typedef struct fd_result_info {
     int n_forms;
     int n_errors;        /* entries of the document's "errors" array */
     int discrepancy;     /* 1 when some form's verdict is not "ok" */
+    int n_pages;         /* pages of the source file (fd_process_file; 0 otherwise) */
 } fd_result_info;
 
 /* Re-run the scoring core on a contract JSON document (check mode).
@@ -91,6 +92,10 @@ fd_status fd_process_file(fd_context *ctx, const char *path,
 /* Validate a document against nothing but the library's own reader: used
  * by tests. Returns FD_OK when it parses as a contract document. */
 fd_status fd_validate_json(fd_context *ctx, const char *json, size_t len);
+
+/* SHA-256 of a file as 64 lowercase hex digits (the contract's
+ * source.sha256): lets a caller skip inputs it has already read. */
+fd_status fd_file_sha256(fd_context *ctx, const char *path, char hex[65]);
 
 void fd_free(void *p);
 

@@ -1361,7 +1361,7 @@ fd_status fd_json_recheck(const char *json, size_t len, const fd_rules *rules, i
     fd_checklist cl;
     size_t k, i;
     fd_status st;
-    fd_result_info acc = {0, 0, 0};
+    fd_result_info acc = {0, 0, 0, 0};
 
     *out = NULL;
     memset(&cl, 0, sizeof cl);

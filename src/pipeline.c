@@ -319,9 +319,18 @@ fd_status fd_process_file(fd_context *ctx, const char *path, char **out_json, fd
     if (st == FD_OK && info) {
         info->n_forms = (int)doc->n_forms;
         info->n_errors = (int)doc->n_errors;
+        info->n_pages = doc->source_pages > 0 ? doc->source_pages : 0;
         for (i = 0; i < doc->n_forms; i++)
             if (doc->forms[i].checks.verdict != FD_VERDICT_OK) info->discrepancy = 1;
     }
     fd_document_destroy(&doc);
     return st;
+}
+
+fd_status fd_file_sha256(fd_context *ctx, const char *path, char hex[65])
+{
+    fd_status st = begin_call(ctx);
+    if (st != FD_OK) return st;
+    if (path == NULL || hex == NULL) return fd_diag_fail(&ctx->dg, FD_ERR_USAGE, "fd_file_sha256: no path");
+    return fd_sha256_file(path, hex, &ctx->dg);
 }
