@@ -1088,6 +1088,23 @@ static int updown_score(PIX *bin, int dpi)
             nrow++;
         }
     }
+    {
+        /* The frame's ends from the long rows (the full-width rules): the
+         * vertical segments may miss a faded frame rule and include a stray
+         * beyond it, and then no row seems to reach that side. */
+        l_int32 longest = 0, fl = INT_MAX, fr = -1;
+        for (j = 0; j < nrow; j++)
+            if (x1[j] - x0[j] > longest) longest = x1[j] - x0[j];
+        for (j = 0; j < nrow; j++) {
+            if ((x1[j] - x0[j]) * 5 < longest * 4) continue;
+            if (x0[j] < fl) fl = x0[j];
+            if (x1[j] > fr) fr = x1[j];
+        }
+        if (fr > fl) {
+            left = fl;
+            right = fr;
+        }
+    }
     for (j = 0; j < nrow; j++) {
         int lt = x0[j] <= left + tol, rt = x1[j] >= right - tol;
         /* Rows shorter than a third of the table are runs of text, not
