@@ -440,16 +440,17 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
              * binary page is judged by the other tests alone; a dark one
              * that shows in pieces is characters, a light one a faded,
              * broken rule. A run that shows almost everywhere (a dashed or
-             * broken rule, short gaps) with paper on both sides nearly all
-             * along is a rule too: merged characters have the rest of
-             * their strokes beside the run. */
+             * broken rule, short gaps), or a light one, with paper on both
+             * sides nearly all along is a rule too: merged characters have
+             * the rest of their strokes beside the run. */
             double share;
             int maxrun;
             binary_runs(bin, horiz, bx, by, bw, bh, &share, &maxrun);
-            if (maxrun < p->minrun &&
-                ((share >= 0.55 && !(share >= 0.8 && flank <= FD_RULE_FLANKED)) ||
-                 (share >= 0.3 && seg_darkness(gray, horiz, bx, by, bw, bh) < 110)))
-                ok = 0;
+            if (maxrun < p->minrun) {
+                int dk = seg_darkness(gray, horiz, bx, by, bw, bh);
+                int rule = flank <= FD_RULE_FLANKED && (share >= 0.8 || dk >= 140);
+                if ((share >= 0.55 && !rule) || (share >= 0.3 && dk < 110)) ok = 0;
+            }
         }
         if (!ok) {
             /* Remove the component from the mask, so that the boundary
