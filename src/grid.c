@@ -760,6 +760,7 @@ typedef struct gwork {
     size_t nx, ny;
     unsigned char *vb;  /* vb[r * nx + k]: vertical boundary at xs[k] in row r exists */
     unsigned char *hb;  /* hb[k * nx + c]: horizontal boundary at ys[k] in column c exists */
+    double *vc, *hc;    /* coverage of the normal mask, same indices (repair_groups) */
 } gwork;
 
 /* Band half-width and search shift for position k of pos[0..n): at most
@@ -839,9 +840,10 @@ static void boundary_tests(PIX *hmask, PIX *vmask, PIX *hfaint, PIX *vfaint, gwo
             double x0, y0, x1, y1;
             gcorner(g, r, k, &x0, &y0);
             gcorner(g, r + 1, k, &x1, &y1);
-            g->vb[r * g->nx + k] =
-                coverage(vmask, 0, g->xs[k], g->sx[k], g->cy, (int)lround(y0), (int)lround(y1),
-                         band, p->maxthick / 2 + 1, shift, NULL) >= FD_MIN_COVERAGE;
+            g->vc[r * g->nx + k] =
+                coverage(vmask, 0, g->xs[k], g->sx[k], g->cy, (int)lround(y0),
+                                (int)lround(y1), band, p->maxthick / 2 + 1, shift, NULL);
+            g->vb[r * g->nx + k] = g->vc[r * g->nx + k] >= FD_MIN_COVERAGE;
             if (!g->vb[r * g->nx + k] && vfaint != NULL)
                 g->vb[r * g->nx + k] = (unsigned char)faint_test(
                     vfaint, 0, g->xs[k], g->sx[k], g->cy, y0, y1, band, shift, p, 0);
@@ -853,9 +855,10 @@ static void boundary_tests(PIX *hmask, PIX *vmask, PIX *hfaint, PIX *vfaint, gwo
             double x0, y0, x1, y1;
             gcorner(g, k, c, &x0, &y0);
             gcorner(g, k, c + 1, &x1, &y1);
-            g->hb[k * g->nx + c] =
-                coverage(hmask, 1, g->ys[k], g->sy[k], g->cx, (int)lround(x0), (int)lround(x1),
-                         band, p->maxthick / 2 + 1, shift, NULL) >= FD_MIN_COVERAGE;
+            g->hc[k * g->nx + c] =
+                coverage(hmask, 1, g->ys[k], g->sy[k], g->cx, (int)lround(x0),
+                                (int)lround(x1), band, p->maxthick / 2 + 1, shift, NULL);
+            g->hb[k * g->nx + c] = g->hc[k * g->nx + c] >= FD_MIN_COVERAGE;
             if (!g->hb[k * g->nx + c] && hfaint != NULL)
                 g->hb[k * g->nx + c] = (unsigned char)faint_test(
                     hfaint, 1, g->ys[k], g->sy[k], g->cx, x0, x1, band, shift, p, 0);
@@ -1014,6 +1017,83 @@ static void cell_box(const gwork *g, size_t r0, size_t c0, size_t r1, size_t c1,
     box[1] = (int)lround(my0);
     box[2] = (int)lround(mx1) - box[0];
     box[3] = (int)lround(my1) - box[1];
+}
+
+/* Least coverage of a missing boundary that repair_groups may restore. */
+#define FD_MIN_REPAIR_COVERAGE 0.3
+
+/* Step 5a: the cells of a form are rectangles. A group of slots joined
+ * across missing boundaries that is not a rectangle says that one of the
+ * boundaries inside it was missed (a break of a faded rule at the wrong
+ * place); growing it to its bounding rectangle would swallow whole blocks.
+ * So, repeatedly, the missing boundary inside such a group with the best
+ * coverage (at least FD_MIN_REPAIR_COVERAGE) is taken as existing. */
+static fd_status repair_groups(gwork *g, fd_diag *dg)
+{
+    size_t nr = g->ny - 1, nc = g->nx - 1, ns = nr * nc, i, r, c;
+    size_t *parent = fd_malloc(ns * sizeof *parent), *cnt = fd_malloc(ns * sizeof *cnt);
+    int *r0 = fd_malloc(ns * sizeof *r0), *r1 = fd_malloc(ns * sizeof *r1);
+    int *c0 = fd_malloc(ns * sizeof *c0), *c1 = fd_malloc(ns * sizeof *c1);
+    int iter;
+    fd_status st = FD_OK;
+    if (parent == NULL || cnt == NULL || r0 == NULL || r1 == NULL || c0 == NULL || c1 == NULL) {
+        st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+        goto cleanup;
+    }
+    for (iter = 0; iter < 256; iter++) {
+        double best = FD_MIN_REPAIR_COVERAGE;
+        long bi = -1;
+        int bvert = 0;
+        for (i = 0; i < ns; i++) {
+            parent[i] = i;
+            cnt[i] = 0;
+            r0[i] = c0[i] = INT_MAX;
+            r1[i] = c1[i] = -1;
+        }
+        for (r = 0; r < nr; r++)
+            for (c = 0; c + 1 < nc; c++)
+                if (!g->vb[r * g->nx + c + 1]) uf_union(parent, r * nc + c, r * nc + c + 1);
+        for (r = 0; r + 1 < nr; r++)
+            for (c = 0; c < nc; c++)
+                if (!g->hb[(r + 1) * g->nx + c]) uf_union(parent, r * nc + c, (r + 1) * nc + c);
+        for (r = 0; r < nr; r++)
+            for (c = 0; c < nc; c++) {
+                size_t root = uf_find(parent, r * nc + c);
+                cnt[root]++;
+                if ((int)r < r0[root]) r0[root] = (int)r;
+                if ((int)r > r1[root]) r1[root] = (int)r;
+                if ((int)c < c0[root]) c0[root] = (int)c;
+                if ((int)c > c1[root]) c1[root] = (int)c;
+            }
+        /* the best missing boundary between two slots of a non-rectangular group */
+        for (r = 0; r < nr; r++)
+            for (c = 0; c < nc; c++) {
+                size_t root = uf_find(parent, r * nc + c);
+                if (cnt[root] == (size_t)(r1[root] - r0[root] + 1) * (size_t)(c1[root] - c0[root] + 1))
+                    continue;
+                if (c + 1 < nc && !g->vb[r * g->nx + c + 1] && g->vc[r * g->nx + c + 1] > best) {
+                    best = g->vc[r * g->nx + c + 1];
+                    bi = (long)(r * g->nx + c + 1);
+                    bvert = 1;
+                }
+                if (r + 1 < nr && !g->hb[(r + 1) * g->nx + c] && g->hc[(r + 1) * g->nx + c] > best) {
+                    best = g->hc[(r + 1) * g->nx + c];
+                    bi = (long)((r + 1) * g->nx + c);
+                    bvert = 0;
+                }
+            }
+        if (bi < 0) break;
+        if (bvert) g->vb[bi] = 1;
+        else g->hb[bi] = 1;
+    }
+cleanup:
+    fd_free(parent);
+    fd_free(cnt);
+    fd_free(r0);
+    fd_free(r1);
+    fd_free(c0);
+    fd_free(c1);
+    return st;
 }
 
 /* Step 5: slots → cells. */
@@ -1274,7 +1354,9 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
 
     g.vb = fd_calloc(g.nx * g.ny, 1);
     g.hb = fd_calloc(g.nx * g.ny, 1);
-    if (g.vb == NULL || g.hb == NULL) {
+    g.vc = fd_calloc(g.nx * g.ny, sizeof *g.vc);
+    g.hc = fd_calloc(g.nx * g.ny, sizeof *g.hc);
+    if (g.vb == NULL || g.hb == NULL || g.vc == NULL || g.hc == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
         goto cleanup;
     }
@@ -1297,7 +1379,8 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     out->n_xs = g.nx;
     out->n_ys = g.ny;
     cell_box(&g, 0, 0, g.ny - 1, g.nx - 1, out->table_box);
-    st = build_cells(&g, out, dg);
+    st = repair_groups(&g, dg);
+    if (st == FD_OK) st = build_cells(&g, out, dg);
     if (st == FD_OK && dbg != NULL) st = debug_lines(&g, hl, nhl, vl, nvl, dbg, dg);
 
 cleanup:
@@ -1310,6 +1393,8 @@ cleanup:
     fd_free(g.sx);
     fd_free(g.sy);
     fd_free(g.vb);
+    fd_free(g.vc);
+    fd_free(g.hc);
     fd_free(g.hb);
     fd_free(hs);
     fd_free(vs);
