@@ -572,7 +572,7 @@ static void isect(double hpos, double hs, double vpos, double vs, double cx, dou
  * fits badly, so all lines take the slope of a weighted linear model of
  * slope against position fitted to the long ones. pos becomes the centre
  * at the page centre (cpage along the line). */
-static void fit_slopes(gline *l, size_t n, double cpage, double clen)
+static void fit_slopes(gline *l, size_t n, double cpage, double clen, double *ma, double *mb)
 {
     double sw = 0, sp = 0, ss = 0, spp = 0, sps = 0, a = 0.0, b = 0.0;
     size_t i;
@@ -625,6 +625,77 @@ static void fit_slopes(gline *l, size_t n, double cpage, double clen)
         /* centre at the page centre: the mean pixel lies at mean t */
         l[i].pos = cpage + pos - l[i].slope * (r[1] / r[0]);
     }
+    if (ma != NULL) *ma = used > 0 ? a : 0.0;
+    if (mb != NULL) *mb = used > 0 ? b : 0.0;
+}
+
+typedef struct segref {
+    double pos;  /* centre at the page centre, model slope */
+    size_t i;
+} segref;
+
+static int cmp_segref(const void *x, const void *y)
+{
+    const segref *a = x, *b = y;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* Step 3b (second clustering): segments grouped again by their centre at
+ * the page centre, using the slope model (a + b * position) of the first
+ * fit. On a tilted page the centre lines of long segments drift over
+ * several pixels, and the first clustering joins the rules of two blocks a
+ * few pixels apart into one; referred to the page centre they are apart.
+ * Replaces *lines (freed) with the new lines. */
+static fd_status recluster(const gseg *segs, size_t n, double a, double b, double cpage,
+                           double tight, gline **lines, size_t *nlines, fd_diag *dg)
+{
+    segref *ref = NULL;
+    gline *out = NULL;
+    size_t i, k = 0;
+    int j;
+    double last = 0.0;
+    if (n == 0) return FD_OK;
+    ref = fd_malloc(n * sizeof *ref);
+    out = fd_calloc(n, sizeof *out);
+    if (ref == NULL || out == NULL) {
+        fd_free(ref);
+        fd_free(out);
+        return fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        const double *r = segs[i].rs;
+        double c = r[0] > 0 ? r[2] / r[0] : segs[i].c - cpage;
+        double t = r[0] > 0 ? r[1] / r[0] : 0.0;
+        ref[i].pos = cpage + c - (a + b * c) * t;
+        ref[i].i = i;
+    }
+    qsort(ref, n, sizeof *ref, cmp_segref);
+    for (i = 0; i < n; i++) {
+        const gseg *s = &segs[ref[i].i];
+        gline *l;
+        if (k == 0 || ref[i].pos - last > tight) {
+            l = &out[k++];
+            l->lo = s->lo;
+            l->hi = s->hi;
+            l->thick = s->thick;
+            l->keep = 1;
+            l->pos = ref[i].pos;
+        } else {
+            l = &out[k - 1];
+            if (s->lo < l->lo) l->lo = s->lo;
+            if (s->hi > l->hi) l->hi = s->hi;
+            if (s->thick > l->thick) l->thick = s->thick;
+        }
+        l->wsum += s->len;
+        l->c1 = ref[i].pos;
+        for (j = 0; j < 5; j++) l->rs[j] += s->rs[j];
+        last = ref[i].pos;
+    }
+    fd_free(ref);
+    fd_free(*lines);
+    *lines = out;
+    *nlines = k;
+    return FD_OK;
 }
 
 /* Step 3c: pieces of one tilted rule that the clustering left apart (their
@@ -1316,8 +1387,16 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
         hfaint = faint_mask(lg, 1, &p);
         vfaint = faint_mask(lg, 0, &p);
     }
-    fit_slopes(hl, nhl, h / 2.0, w);
-    fit_slopes(vl, nvl, w / 2.0, h);
+    {
+        double ha, hb, va, vb;
+        fit_slopes(hl, nhl, h / 2.0, w, &ha, &hb);
+        fit_slopes(vl, nvl, w / 2.0, h, &va, &vb);
+        st = recluster(hs, nhs, ha, hb, h / 2.0, p.tight, &hl, &nhl, dg);
+        if (st == FD_OK) st = recluster(vs, nvs, va, vb, w / 2.0, p.tight, &vl, &nvl, dg);
+        if (st != FD_OK) goto cleanup;
+    }
+    fit_slopes(hl, nhl, h / 2.0, w, NULL, NULL);
+    fit_slopes(vl, nvl, w / 2.0, h, NULL, NULL);
     /* Crossing within tol only: with the slopes known, a rule meets the
      * rules across it where they are; a character stroke nearly as tall as
      * its row stops short of them by the cell padding. */
@@ -1325,8 +1404,8 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     merge_same(hl, nhl, h / 2.0, p.tight);
     merge_same(vl, nvl, w / 2.0, p.tight);
     /* again without the strays the crossing test dropped */
-    fit_slopes(hl, nhl, h / 2.0, w);
-    fit_slopes(vl, nvl, w / 2.0, h);
+    fit_slopes(hl, nhl, h / 2.0, w, NULL, NULL);
+    fit_slopes(vl, nvl, w / 2.0, h, NULL, NULL);
 
     g.xs = fd_calloc(nvl + 1, sizeof *g.xs);
     g.ys = fd_calloc(nhl + 1, sizeof *g.ys);
