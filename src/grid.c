@@ -1403,6 +1403,15 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     filter_crossing(hl, nhl, vl, nvl, p.tol, w / 2.0, h / 2.0);
     merge_same(hl, nhl, h / 2.0, p.tight);
     merge_same(vl, nvl, w / 2.0, p.tight);
+    /* A line that only just meets two rules and is mostly gaps is a run of
+     * characters between two column rules (the bottoms of a row of digits),
+     * not a short rule: those are drawn in one piece from rule to rule. */
+    for (i = 0; i < nhl; i++)
+        if (hl[i].keep && hl[i].crosses <= 2 && hl[i].wsum < 0.8 * (hl[i].hi - hl[i].lo + 1))
+            hl[i].keep = 0;
+    for (i = 0; i < nvl; i++)
+        if (vl[i].keep && vl[i].crosses <= 2 && vl[i].wsum < 0.8 * (vl[i].hi - vl[i].lo + 1))
+            vl[i].keep = 0;
     /* again without the strays the crossing test dropped */
     fit_slopes(hl, nhl, h / 2.0, w, NULL, NULL);
     fit_slopes(vl, nvl, w / 2.0, h, NULL, NULL);
