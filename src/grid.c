@@ -19,14 +19,30 @@
  *   3. Positions: segments whose centre lines touch (within ~2 px) are one
  *      ruling line; the tolerance is tight because two blocks of the form
  *      may have column rules a few pixels apart, which are distinct lines.
- *   4. Table: lines that cross at least two lines of the other direction,
- *      repeated until stable; this drops underlines and other strays.
+ *      3b. Rules are straight but, after the deskew, not quite level (a
+ *      residual skew, the perspective of a page not flat on the glass):
+ *      every line's slope is fitted to its mask pixels and replaced by a
+ *      linear model of slope against position fitted to the long lines
+ *      (fit_slopes); the segments are then clustered again by their centre
+ *      at the page centre (recluster). Positions (grid xs/ys) are centres
+ *      at the page centre; every test and box follows the slope.
+ *      3c. Lines at the same centre are merged (merge_same).
+ *   4. Table: lines that meet at least two lines of the other direction
+ *      (within ~0.03 in of their ends), repeated until stable; this drops
+ *      underlines, character strokes and other strays. A line that only
+ *      just meets two and is mostly gaps is a run of characters.
  *   5. Slots between neighbouring positions; for each pair of neighbouring
  *      slots, the ruling segment between them exists when the mask covers
  *      70 % of the boundary, searched in a band around the position that
- *      never reaches a neighbouring position. Slots joined across missing
- *      boundaries form cells; a non-rectangular group grows to its
- *      bounding rectangle.
+ *      never reaches a neighbouring position. On a page whose rules are
+ *      faded (mean darkness, FD_FAINT_RULES), a missed boundary is looked
+ *      for again in a half-contrast mask along the known rule, and a break
+ *      between two existing boundaries of a rule is bridged (faint_test).
+ *      Slots joined across missing boundaries form cells; a non-rectangular
+ *      group first gets its best-covered missing inner boundary back
+ *      (repair_groups), then grows to its bounding rectangle. Cell boxes
+ *      are the axis-aligned boxes of the corners where the tilted lines
+ *      cross.
  *   6. A position with less than 0.25 in of existing boundary is not a line
  *      (a stray that survived step 4): it is removed and step 5 redone.
  */

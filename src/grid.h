@@ -12,14 +12,17 @@
 
 typedef struct fd_cell {
     int box[4];      /* x, y, w, h: from the centre of its left/top ruling line to the
-                        centre of its right/bottom one (xs[col] .. xs[col + colspan]) */
+                        centre of its right/bottom one; the lines may be slightly tilted
+                        (a warped page), so this is the axis-aligned box of the four
+                        corners where they cross (xs[col] .. xs[col + colspan] when level) */
     int row, col;    /* 0-based index of the top-left grid slot */
     int rowspan, colspan;
 } fd_cell;
 
 /* Cells are ordered by row, then column. xs/ys are the positions of the
- * grid's vertical/horizontal lines (sorted); slot (r, c) lies between
- * ys[r]..ys[r+1] and xs[c]..xs[c+1]. A page with no table has n_cells == 0.
+ * grid's vertical/horizontal lines (sorted), taken at the page centre (a
+ * tilted line lies a few pixels off them elsewhere); slot (r, c) lies
+ * between ys[r]..ys[r+1] and xs[c]..xs[c+1]. A page with no table has n_cells == 0.
  * table_box is the outer frame of the table; region above it (title, year
  * line) is [0, 0, width, table_box[1]). */
 typedef struct fd_grid {
