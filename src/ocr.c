@@ -459,6 +459,17 @@ static PIX *prepare_region(PIX *gray, int x0, int y0, int x1, int y1, int ink_he
     return framed;
 }
 
+/* prepare_region on the ink box [ix0,ix1)×[iy0,iy1) grown by margin, but
+ * not past the cell's inside [cx0,cx1)×[cy0,cy1) (the ruling lines). */
+static PIX *prepare_ink(PIX *gray, int ix0, int iy0, int ix1, int iy1, int margin, int cx0, int cy0,
+                        int cx1, int cy1, int ink_height, int line_height)
+{
+    return prepare_region(gray, ix0 - margin > cx0 ? ix0 - margin : cx0,
+                          iy0 - margin > cy0 ? iy0 - margin : cy0,
+                          ix1 + margin < cx1 ? ix1 + margin : cx1,
+                          iy1 + margin < cy1 ? iy1 + margin : cy1, ink_height, line_height);
+}
+
 #define MAX_TEXT_LINES 24
 
 /* Splits the ink of [x0,x1)×[y0,y1) into text lines by its row profile.
@@ -544,7 +555,10 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
     int pw = (int)pixGetWidth(gray), ph = (int)pixGetHeight(gray);
     int dpi = page->dpi > 0 ? page->dpi : 300;
     int pad = eng->cfg.pad * dpi / 300;
-    int margin = 6 * dpi / 300 + 1; /* white kept around the ink: glyphs seen whole */
+    /* White kept around the ink so that the glyphs are seen whole. Text
+     * lines read better with little of it (a wider margin invites a stray
+     * leading glyph), measures with more (measured on generated cells). */
+    int margin = 6 * dpi / 300 + 1, text_margin = 2 * dpi / 300 + 1;
     int x0, y0, x1, y1, ink = 0, min_ink;
     int bx0, by0, bx1, by1;
     fd_status st = FD_OK;
@@ -602,11 +616,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             memset(&line, 0, sizeof line);
             band_x_extent(bin, bx0, bx1 + 1, top[k], bottom[k], &lx0, &lx1);
             if (lx1 <= lx0) continue;
-            framed = prepare_region(gray, lx0 - margin > x0 ? lx0 - margin : x0,
-                                    top[k] - margin > y0 ? top[k] - margin : y0,
-                                    lx1 + margin < x1 ? lx1 + margin : x1,
-                                    bottom[k] + margin < y1 ? bottom[k] + margin : y1,
-                                    bottom[k] - top[k], eng->cfg.line_height);
+            framed = prepare_ink(gray, lx0, top[k], lx1, bottom[k], text_margin, x0, y0, x1, y1,
+                                 bottom[k] - top[k], eng->cfg.line_height);
             if (framed == NULL) {
                 st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
                 break;
@@ -616,11 +627,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             /* The engine now and then returns nothing for a short line of
              * clear ink at one scale: read it again at a larger one. */
             if (st == FD_OK && blank(line.text)) {
-                framed = prepare_region(gray, lx0 - margin > x0 ? lx0 - margin : x0,
-                                        top[k] - margin > y0 ? top[k] - margin : y0,
-                                        lx1 + margin < x1 ? lx1 + margin : x1,
-                                        bottom[k] + margin < y1 ? bottom[k] + margin : y1,
-                                        bottom[k] - top[k], eng->cfg.line_height * 3 / 2);
+                framed = prepare_ink(gray, lx0, top[k], lx1, bottom[k], text_margin, x0, y0, x1, y1,
+                                     bottom[k] - top[k], eng->cfg.line_height * 3 / 2);
                 if (framed == NULL) {
                     st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
                     break;
@@ -647,11 +655,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         goto cleanup;
     }
 
-    framed = prepare_region(gray, bx0 - margin > x0 ? bx0 - margin : x0,
-                            by0 - margin > y0 ? by0 - margin : y0,
-                            bx1 + 1 + margin < x1 ? bx1 + 1 + margin : x1,
-                            by1 + 1 + margin < y1 ? by1 + 1 + margin : y1, by1 + 1 - by0,
-                            eng->cfg.number_line_height);
+    framed = prepare_ink(gray, bx0, by0, bx1 + 1, by1 + 1, margin, x0, y0, x1, y1, by1 + 1 - by0,
+                         eng->cfg.number_line_height);
     if (framed == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
         goto cleanup;
@@ -674,13 +679,10 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             int attempt;
             for (attempt = 0; attempt < 2 && st == FD_OK && blank(out->text); attempt++) {
                 pixDestroy(&framed);
-                framed = prepare_region(gray, bx0 - margin > x0 ? bx0 - margin : x0,
-                                        by0 - margin > y0 ? by0 - margin : y0,
-                                        bx1 + 1 + margin < x1 ? bx1 + 1 + margin : x1,
-                                        by1 + 1 + margin < y1 ? by1 + 1 + margin : y1,
-                                        by1 + 1 - by0,
-                                        attempt == 0 ? eng->cfg.number_line_height * 3 / 2
-                                                     : eng->cfg.line_height);
+                framed = prepare_ink(gray, bx0, by0, bx1 + 1, by1 + 1, margin, x0, y0, x1, y1,
+                                     by1 + 1 - by0,
+                                     attempt == 0 ? eng->cfg.number_line_height * 3 / 2
+                                                  : eng->cfg.line_height);
                 if (framed == NULL) {
                     st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
                     goto cleanup;
