@@ -26,6 +26,7 @@
 #include <poppler.h>
 #include <cairo.h>
 #include <jpeglib.h>
+#include <jerror.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -178,6 +179,9 @@ static fd_status check_jpeg(const fd_source *src, fd_diag *dg)
     for (;;) {
         l_uint8 m;
         size_t seglen;
+        /* Stray bytes before a marker are skipped, as libjpeg does (a
+         * warning there, not an error); then fill bytes. */
+        while (pos < n && d[pos] != 0xFF) pos++;
         while (pos < n && d[pos] == 0xFF) pos++; /* fill bytes */
         if (pos >= n)
             return fd_diag_fail(dg, FD_ERR_INPUT, "%s: truncated JPEG (no image data)", src->path);
@@ -304,6 +308,9 @@ static void jpeg_quiet_emit(j_common_ptr cinfo, int level)
 {
     jpeg_quiet_err *e = (jpeg_quiet_err *)(void *)cinfo->err;
     if (level >= 0) return; /* trace messages */
+    /* Stray bytes between markers are common in scanners' files and harm
+     * no pixel: not a reason to give up a page. */
+    if (cinfo->err->msg_code == JWRN_EXTRANEOUS_DATA) return;
     if (cinfo->err->num_warnings++ == 0) (*cinfo->err->format_message)(cinfo, e->msg);
 }
 

@@ -193,6 +193,23 @@ def main():
         except ImportError:
             print("test_corpus: python3-pil missing, upside-down case skipped")
 
+        # A JPEG with stray bytes before a marker (scanners write such
+        # files; libjpeg only warns): the page is read, not given up.
+        data = open(os.path.join(SRC, "scans", "sample000_clean.jpg"), "rb").read()
+        sos = data.index(b"\xff\xda")
+        stray = os.path.join(tmp, "stray_bytes.jpg")
+        with open(stray, "wb") as f:
+            f.write(data[:sos] + b"\x00\x01\x02" + data[sos:])
+        rc, out, err = run([stray], corpus)
+        check(rc in (0, 1), "stray bytes in a JPEG: exit %d (stderr %s)" % (rc, err.strip()))
+        stderr_ok(err, "stray bytes in a JPEG")
+        try:
+            doc = json.loads(out)
+            check(len(doc["forms"]) == 1 and not doc["errors"],
+                  "stray bytes in a JPEG: one form, no page error")
+        except (ValueError, KeyError) as e:
+            check(False, "stray bytes in a JPEG: no usable JSON (%s)" % e)
+
         # -o into a directory that does not exist / cannot be written: exit
         # 2, a message naming the output, nothing left behind.
         missing = os.path.join(tmp, "no such dir", "out.json")
