@@ -555,10 +555,11 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
     int pw = (int)pixGetWidth(gray), ph = (int)pixGetHeight(gray);
     int dpi = page->dpi > 0 ? page->dpi : 300;
     int pad = eng->cfg.pad * dpi / 300;
-    /* White kept around the ink so that the glyphs are seen whole. Text
-     * lines read better with little of it (a wider margin invites a stray
-     * leading glyph), measures with more (measured on generated cells). */
-    int margin = 6 * dpi / 300 + 1, text_margin = 2 * dpi / 300 + 1;
+    /* White kept around the ink so that the glyphs are seen whole. A
+     * narrower one for text lines read single text cells better (91.5 %
+     * against 90.4 % of 543) but labels and whole forms worse (clean-tier
+     * 总分 84.6 % against 100 %): one margin for all. */
+    int margin = 6 * dpi / 300 + 1, text_margin = margin;
     int x0, y0, x1, y1, ink = 0, min_ink;
     int bx0, by0, bx1, by1;
     fd_status st = FD_OK;
