@@ -427,28 +427,52 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
     return st;
 }
 
-static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
-                                  size_t n, size_t from)
+/* The header cells of a row: reads cells[from..n) as labels and, for each
+ * keys[i] (a full model key), records the table-relative range of the first
+ * cell whose best label under prefix is that key. *count: keys found. */
+static fd_status match_header_cells(mapper *mp, size_t gi, const size_t *cells, size_t n,
+                                    size_t from, const char *prefix, double min_sim,
+                                    const char *const *keys, int n_keys, col_range *found,
+                                    int *count)
 {
     const fd_grid *g = &mp->grids[gi];
     field_read fr;
     fd_status st = FD_OK;
     size_t k;
-    int found = 0, c;
+    int i;
     memset(&fr, 0, sizeof fr);
-    for (c = 0; c < FD_FUNDS_COLS; c++) b->funds[c].set = 0;
+    memset(found, 0, (size_t)n_keys * sizeof *found);
+    *count = 0;
     for (k = from; k < n && st == FD_OK; k++) {
         const fd_label *lab;
         st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
         if (st != FD_OK || fr.text[0] == '\0') continue;
-        lab = match_label(mp, "funds.col.", fr.text, 0.5);
-        for (c = 0; lab && c < FD_FUNDS_COLS; c++) {
-            if (strcmp(lab->key + strlen("funds.col."), fd_funds_col_key[c]) == 0 && !b->funds[c].set) {
-                b->funds[c] = cell_range(g, &g->cells[cells[k]]);
-                found++;
+        lab = match_label(mp, prefix, fr.text, min_sim);
+        for (i = 0; lab && i < n_keys; i++) {
+            if (strcmp(lab->key, keys[i]) == 0 && !found[i].set) {
+                found[i] = cell_range(g, &g->cells[cells[k]]);
+                (*count)++;
             }
         }
     }
+    field_clear(&fr);
+    return st;
+}
+
+static const char *const funds_col_label[FD_FUNDS_COLS] = {
+    "funds.col.initial_budget", "funds.col.annual_budget", "funds.col.executed",
+    "funds.col.weight",         "funds.col.execution_rate_pct", "funds.col.score"};
+
+static const char *const goals_label[2] = {"goals.expected", "goals.actual"};
+
+static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
+                                  size_t n, size_t from)
+{
+    const fd_grid *g = &mp->grids[gi];
+    size_t k;
+    int found = 0, c;
+    fd_status st = match_header_cells(mp, gi, cells, n, from, "funds.col.", 0.5, funds_col_label,
+                                      FD_FUNDS_COLS, b->funds, &found);
     /* Too few headers recognised: take the non-empty header cells left to
      * right in the printed order of the columns. */
     if (st == FD_OK && found < 4) {
@@ -458,7 +482,6 @@ static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const si
             b->funds[col++] = cell_range(g, &g->cells[cells[k]]);
     }
     b->have_funds = 1;
-    field_clear(&fr);
     return st;
 }
 
@@ -490,21 +513,13 @@ static fd_status funds_value_row(mapper *mp, size_t gi, form_build *b, const siz
 static fd_status goals_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
                                   size_t n, size_t from)
 {
-    const fd_grid *g = &mp->grids[gi];
-    field_read fr;
-    fd_status st = FD_OK;
-    size_t k;
-    memset(&fr, 0, sizeof fr);
-    for (k = from; k < n && st == FD_OK; k++) {
-        const fd_label *lab;
-        st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
-        if (st != FD_OK) break;
-        lab = match_label(mp, "goals.", fr.text, 0.5);
-        if (key_is(lab, "goals.expected")) b->goal_expected = cell_range(g, &g->cells[cells[k]]);
-        else if (key_is(lab, "goals.actual")) b->goal_actual = cell_range(g, &g->cells[cells[k]]);
-    }
+    col_range found[2];
+    int count = 0;
+    fd_status st = match_header_cells(mp, gi, cells, n, from, "goals.", 0.5, goals_label, 2, found,
+                                      &count);
+    if (found[0].set) b->goal_expected = found[0];
+    if (found[1].set) b->goal_actual = found[1];
     if (b->goal_expected.set || b->goal_actual.set) b->goals_header = 1;
-    field_clear(&fr);
     return st;
 }
 
@@ -537,25 +552,10 @@ static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, cons
                                       size_t n, int *recognised)
 {
     const fd_grid *g = &mp->grids[gi];
-    field_read fr;
     col_range found[R_COUNT];
-    fd_status st = FD_OK;
-    size_t k;
     int r, count = 0;
-    memset(&fr, 0, sizeof fr);
-    memset(found, 0, sizeof found);
-    for (k = 0; k < n && st == FD_OK; k++) {
-        const fd_label *lab;
-        st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
-        if (st != FD_OK || fr.text[0] == '\0') continue;
-        lab = match_label(mp, "ind.col.", fr.text, 0.5);
-        for (r = 0; lab && r < R_COUNT; r++) {
-            if (strcmp(lab->key, role_key[r]) == 0 && !found[r].set) {
-                found[r] = cell_range(g, &g->cells[cells[k]]);
-                count++;
-            }
-        }
-    }
+    fd_status st = match_header_cells(mp, gi, cells, n, 0, "ind.col.", 0.5, role_key, R_COUNT, found,
+                                      &count);
     *recognised = count;
     if (st == FD_OK && count >= 5) {
         /* The last eight cells are the columns in printed order: fill any
@@ -567,7 +567,6 @@ static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, cons
         memcpy(b->ind, found, sizeof found);
         b->have_ind = 1;
     }
-    field_clear(&fr);
     return st;
 }
 
@@ -679,22 +678,6 @@ static int contains_label(const fd_label *lab, const char *text, double min_sim)
     return 0;
 }
 
-/* How many cells of the row (after the first) read as a label of prefix. */
-static fd_status count_labels(mapper *mp, size_t gi, const size_t *cells, size_t n,
-                              const char *prefix, int *count)
-{
-    field_read fr;
-    fd_status st = FD_OK;
-    size_t k;
-    memset(&fr, 0, sizeof fr);
-    *count = 0;
-    for (k = 1; k < n && st == FD_OK; k++) {
-        st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
-        if (st == FD_OK && fr.text[0] && match_label(mp, prefix, fr.text, 0.6)) (*count)++;
-    }
-    field_clear(&fr);
-    return st;
-}
 
 /* Walks one page. */
 static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
@@ -830,8 +813,10 @@ static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
          * "项目资金GCC)"): the funds header row is also known by its column
          * labels. Only looked for while the form has no funds columns. */
         if (lab == NULL && b != NULL && !b->have_funds && !b->have_ind && n >= 4) {
+            col_range seen[FD_FUNDS_COLS];
             int cols = 0;
-            st = count_labels(mp, gi, cells, n, "funds.col.", &cols);
+            st = match_header_cells(mp, gi, cells, n, 1, "funds.col.", 0.6, funds_col_label,
+                                    FD_FUNDS_COLS, seen, &cols);
             if (st != FD_OK) break;
             if (cols >= 3) lab = fd_form_model_find(mp->model, "funds.block");
         }
