@@ -413,13 +413,13 @@ fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_docume
         st = fd_source_load_page(src, p, &raw, &dpi, &page_dg);
         if (st == FD_OK) st = fd_page_clean(raw, p, dpi, &env->clean, &ps->image, &page_dg);
         pixDestroy(&raw);
-        if (st == FD_OK) st = fd_grid_detect(&ps->image, &ps->grid, NULL, &page_dg);
-        if (st == FD_OK && env->debug_dir) {
+        if (st == FD_OK) {
+            /* One detection; its lines are kept only for the debug images. */
             fd_grid_debug dbg;
             memset(&dbg, 0, sizeof dbg);
-            fd_grid_clear(&ps->grid);
-            st = fd_grid_detect(&ps->image, &ps->grid, &dbg, &page_dg);
-            if (st == FD_OK) st = fd_grid_write_debug(env->debug_dir, &ps->image, &ps->grid, &dbg, &page_dg);
+            st = fd_grid_detect(&ps->image, &ps->grid, env->debug_dir ? &dbg : NULL, &page_dg);
+            if (st == FD_OK && env->debug_dir)
+                st = fd_grid_write_debug(env->debug_dir, &ps->image, &ps->grid, &dbg, &page_dg);
             fd_grid_debug_clear(&dbg);
         }
         if (st == FD_OK) {
