@@ -22,18 +22,11 @@ import subprocess
 import sys
 import tempfile
 
-PASSED = 0
-FAILED = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tally import Tally  # noqa: E402
 
-
-def check(cond, what):
-    global PASSED, FAILED
-    if cond:
-        PASSED += 1
-    else:
-        FAILED += 1
-        print("FAIL: %s" % what)
-    return cond
+TALLY = Tally("test_cli")
+check = TALLY.check
 
 
 def run(args, stdin=None, env=None):
@@ -310,8 +303,7 @@ def main(argv):
     test_mutations_reproducible()
     test_bad_json()
     test_models()
-    print("test_cli: %d passed, %d failed" % (PASSED, FAILED))
-    return 0 if FAILED == 0 else 1
+    return TALLY.finish()
 
 
 if __name__ == "__main__":

@@ -24,18 +24,11 @@ import subprocess
 import sys
 import tempfile
 
-PASSED = 0
-FAILED = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tally import Tally  # noqa: E402
 
-
-def check(cond, what):
-    global PASSED, FAILED
-    if cond:
-        PASSED += 1
-    else:
-        FAILED += 1
-        print("FAIL: %s" % what)
-    return cond
+TALLY = Tally("test_corpus")
+check = TALLY.check
 
 
 def run(args, cwd, close_stdin=False):
@@ -241,8 +234,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print("test_corpus: %d passed, %d failed" % (PASSED, FAILED))
-    return 1 if FAILED else 0
+    return TALLY.finish()
 
 
 if __name__ == "__main__":

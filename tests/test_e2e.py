@@ -13,26 +13,22 @@ their ground truth.
 - Every sample: the forms are found, and at least a floor share of all
   compared fields is read exactly (floors per tier, set a little under what
   formdig reads today, so that a regression fails the test).
-Prints "N passed, N failed".
+Prints "test_e2e: N passed, N failed".
 """
 import json
 import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tally import Tally  # noqa: E402
+
 FLOORS = {'clean': 0.95, 'scan': 0.90, 'hard': 0.25}
 
-passed = 0
-failed = 0
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print('FAIL: ' + what)
+TALLY = Tally("test_e2e")
+check = TALLY.check
 
 
 def norm(s):
@@ -125,8 +121,7 @@ def main():
             check(under == [(0, '/indicators/1/score'), (0, '/indicators/2/score'),
                             (2, '/indicators/0/score'), (2, '/indicators/2/score')],
                   'demo: INDICATOR_UNDER failures %s' % under)
-    print('test_e2e: %d passed, %d failed' % (passed, failed))
-    return 1 if failed else 0
+    return TALLY.finish()
 
 
 if __name__ == '__main__':
