@@ -869,12 +869,15 @@ static int effective_dpi(int w, int h, int dpi)
  * black stays black) and a pixel's saturation (max − min channel) above a
  * noise allowance lifts it further, so that a dark red or blue stamp also
  * ends up near the background while neutral ink is untouched. */
-static PIX *gray_suppress_color(PIX *rgb, int suppress)
+static PIX *gray_suppress_color(PIX *rgb, int suppress, long *n_colored)
 {
     PIX *g;
     l_int32 w, h, wpls, wpld, x, y;
     l_uint32 *ds, *dd;
-    if (!suppress) return pixConvertRGBToLuminance(rgb);
+    if (!suppress) {
+        *n_colored = -1;
+        return pixConvertRGBToLuminance(rgb);
+    }
     w = pixGetWidth(rgb);
     h = pixGetHeight(rgb);
     g = pixCreate(w, h, 8);
@@ -893,7 +896,10 @@ static PIX *gray_suppress_color(PIX *rgb, int suppress)
             int mx = r > gg ? (r > b ? r : b) : (gg > b ? gg : b);
             int mn = r < gg ? (r < b ? r : b) : (gg < b ? gg : b);
             int val = mx, sat = mx - mn;
-            if (sat > 40) val += 2 * (sat - 40);
+            if (sat > 40) {
+                val += 2 * (sat - 40);
+                (*n_colored)++;
+            }
             if (val > 255) val = 255;
             SET_DATA_BYTE(ld, x, (l_uint8)val);
         }
@@ -901,15 +907,16 @@ static PIX *gray_suppress_color(PIX *rgb, int suppress)
     return g;
 }
 
-/* Any decoded page → 8 bpp gray (colour suppressed when asked). */
-static PIX *to_gray(PIX *raw, int suppress)
+/* Any decoded page → 8 bpp gray (colour suppressed when asked).
+ * *n_colored: pixels that had colour (0 for a gray source). */
+static PIX *to_gray(PIX *raw, int suppress, long *n_colored)
 {
     PIX *t = NULL, *g = NULL;
     l_int32 d = pixGetDepth(raw);
     if (pixGetColormap(raw) != NULL) {
         t = pixRemoveColormap(raw, REMOVE_CMAP_BASED_ON_SRC);
         if (t == NULL) return NULL;
-        g = to_gray(t, suppress);
+        g = to_gray(t, suppress, n_colored);
         pixDestroy(&t);
         return g;
     }
@@ -918,10 +925,10 @@ static PIX *to_gray(PIX *raw, int suppress)
             /* Transparent areas are paper. */
             t = pixAlphaBlendUniform(raw, 0xFFFFFF00u);
             if (t == NULL) return NULL;
-            g = gray_suppress_color(t, suppress);
+            g = gray_suppress_color(t, suppress, n_colored);
             pixDestroy(&t);
         } else {
-            g = gray_suppress_color(raw, suppress);
+            g = gray_suppress_color(raw, suppress, n_colored);
         }
     } else if (d == 16) {
         g = pixConvert16To8(raw, L_MS_BYTE);
@@ -957,11 +964,141 @@ static PIX *normalise_background(PIX *gray, PIX **faint)
     return n;
 }
 
+/* Gray levels of the normalised page for gray seals: darker than
+ * FD_SEAL_DARK is the core of an ink stroke, FD_SEAL_DARK..FD_SEAL_LIGHT a
+ * seal's tone (or an ink fringe); inside a seal only pixels darker than
+ * FD_SEAL_KEEP remain. */
+#define FD_SEAL_DARK 40
+#define FD_SEAL_LIGHT 200
+#define FD_SEAL_KEEP 100
+
 /* Threshold on the normalised gray page, 0..255: pixels darker than this
  * are ink. High on purpose: the background is 255 after normalisation and
  * thin or faded strokes of a 150-DPI scan only reach mid gray. */
 #define FD_BIN_THRESHOLD 180
 #define FD_ORIENT_THRESHOLD 215
+
+/* Seals in a gray scan. A red seal scanned in gray cannot be told from ink
+ * by colour, but it is lighter than ink: its strokes are mid gray (30..200
+ * on the normalised page) from edge to edge, where a stroke of text has a
+ * dark core and only a thin mid-gray fringe. So mid-gray pixels more than
+ * a fringe away from any dark pixel are seal-like; where they form a
+ * blob the size of a seal (0.5..3 inches, not a long thin shape such as a
+ * faded ruling line), every pixel lighter than the seal's own darkest
+ * tone is set to paper. Ink over a seal is darker than the seal (ink
+ * multiplies), so the text under it stays. gray is changed in place.
+ * Returns the number of seal regions found. */
+static int suppress_gray_seals(PIX *gray, int dpi)
+{
+    PIX *dark = NULL, *mid = NULL, *near_dark = NULL, *blobs = NULL, *region = NULL, *light = NULL;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    l_int32 i, n, w, h;
+    int fringe = dpi * 4 / 300 + 1, found = 0;
+    /* Official seals are 38..45 mm across; the blob found is often only
+     * the lighter part of one (about 0.8 inch on generated scans). Out of
+     * memory on the way, the page is left as it is: this step only helps. */
+    int min_side = dpi * 4 / 5, max_side = dpi * 5 / 2, close = dpi / 5 + 1;
+    w = pixGetWidth(gray);
+    h = pixGetHeight(gray);
+    /* On a faded page the ink itself is mid gray and cannot be told from
+     * a seal by tone: such a page is left alone. Its ink tone: the
+     * darkest fifth of the pixels below the binarisation threshold. */
+    {
+        NUMA *hist = pixGetGrayHistogram(gray, 1);
+        l_float32 *hv = hist ? numaGetFArray(hist, L_NOCOPY) : NULL;
+        double total = 0.0, acc = 0.0;
+        int v, p20 = 255;
+        if (hv == NULL) {
+            numaDestroy(&hist);
+            return 0;
+        }
+        for (v = 0; v < FD_BIN_THRESHOLD; v++) total += (double)hv[v];
+        for (v = 0; v < FD_BIN_THRESHOLD; v++) {
+            acc += (double)hv[v];
+            if (acc >= 0.2 * total) {
+                p20 = v;
+                break;
+            }
+        }
+        numaDestroy(&hist);
+        if (total <= 0.0 || p20 >= FD_SEAL_DARK) return 0;
+    }
+    dark = pixThresholdToBinary(gray, FD_SEAL_DARK);
+    mid = pixThresholdToBinary(gray, FD_SEAL_LIGHT);
+    if (dark == NULL || mid == NULL) goto cleanup;
+    near_dark = pixDilateBrick(NULL, dark, 2 * fringe + 1, 2 * fringe + 1);
+    if (near_dark == NULL) goto cleanup;
+    pixSubtract(mid, mid, near_dark);
+    /* Most pages have no seal: too little mid gray for one to be there. */
+    {
+        l_int32 n_mid = 0;
+        pixCountPixels(mid, &n_mid, NULL);
+        if ((double)n_mid < 0.15 * (double)min_side * (double)min_side) goto cleanup;
+    }
+    /* Faded ruling lines are mid gray too. They are found whole on the
+     * page binarised at the ink threshold (in the mid-gray band noise cuts
+     * them into dashes) as runs of an inch: longer than any straight run
+     * inside a seal's ring. */
+    {
+        PIX *ink = pixThresholdToBinary(gray, FD_BIN_THRESHOLD);
+        PIX *hl = ink ? pixOpenBrick(NULL, ink, dpi, 1) : NULL;
+        PIX *vl = ink ? pixOpenBrick(NULL, ink, 1, dpi) : NULL;
+        if (hl && vl) {
+            pixOr(hl, hl, vl);
+            pixDilateBrick(hl, hl, 2 * fringe + 1, 2 * fringe + 1);
+            pixSubtract(mid, mid, hl);
+        }
+        pixDestroy(&ink);
+        pixDestroy(&hl);
+        pixDestroy(&vl);
+    }
+    /* Seal strokes are wider than a speck of noise. */
+    pixOpenBrick(mid, mid, 3, 3);
+    blobs = pixCloseSafeBrick(NULL, mid, close, close);
+    if (blobs == NULL) goto cleanup;
+    boxa = pixConnComp(blobs, &pixa, 8);
+    n = boxa ? boxaGetCount(boxa) : 0;
+    region = pixCreate(w, h, 1);
+    if (region == NULL) goto cleanup;
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh, area = 0;
+        PIX *comp;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bw < min_side || bh < min_side || bw > max_side || bh > max_side) continue;
+        if (bw * 2 < bh || bh * 2 < bw) continue;
+        comp = pixaGetPix(pixa, i, L_CLONE);
+        if (comp) pixCountPixels(comp, &area, NULL);
+        pixDestroy(&comp);
+        /* A seal's ring and characters cover a tenth of its box or more
+         * (measured 0.14..0.25 on generated gray scans). */
+        if ((double)area < 0.1 * (double)bw * (double)bh) continue;
+        {
+            /* The blob is the seal's lighter part; its darker part is
+             * left out of the mid-gray band: the region grows by a share
+             * of the blob's size on every side. */
+            l_int32 gx = bw * 3 / 10, gy = bh * 3 / 10;
+            pixRasterop(region, bx - gx, by - gy, bw + 2 * gx, bh + 2 * gy, PIX_SET, NULL, 0, 0);
+        }
+        found++;
+    }
+    if (found == 0) goto cleanup;
+    light = pixThresholdToBinary(gray, FD_SEAL_KEEP);
+    if (light == NULL) goto cleanup;
+    pixInvert(light, light); /* 1 = lighter than what is kept */
+    pixAnd(region, region, light);
+    pixSetMasked(gray, region, 0xff);
+cleanup:
+    pixDestroy(&dark);
+    pixDestroy(&mid);
+    pixDestroy(&near_dark);
+    pixDestroy(&blobs);
+    pixDestroy(&region);
+    pixDestroy(&light);
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    return found;
+}
 
 /* Skew of the page, degrees, positive = content rotated counter-clockwise
  * (Leptonica's convention for the deskew angle: pixRotate by +angle, which
@@ -1203,6 +1340,7 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
     PIX *src, *gray = NULL, *norm = NULL, *bin = NULL, *tmp = NULL, *faint = NULL;
     l_int32 w, h;
     int edpi, quads = 0, ok = 0;
+    long n_colored = 0;
     double skew = 0.0;
     fd_status st = FD_OK;
 
@@ -1223,7 +1361,7 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
     }
     edpi = effective_dpi(w, h, dpi);
 
-    gray = to_gray(src, opt->suppress_color);
+    gray = to_gray(src, opt->suppress_color, &n_colored);
     if (gray == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: gray conversion failed (out of memory?)",
                           page);
@@ -1305,6 +1443,10 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
         }
     }
 
+    /* A page with colour had its seals removed by colour; a gray one
+     * (fewer coloured pixels than one small mark) by tone. */
+    if (opt->suppress_color && n_colored >= 0 && n_colored < (long)w * h / 2000)
+        suppress_gray_seals(norm, edpi);
     bin = pixThresholdToBinary(norm, FD_BIN_THRESHOLD);
     if (bin == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: binarisation failed", page);

@@ -1736,7 +1736,7 @@ fd_status fd_json_load_form_model(const char *path, fd_form_model *out, fd_diag 
     if ((st = req_obj(&r, root, "labels", &labels)) != FD_OK) goto cleanup;
 
     mark = jp_key(&r.path, "labels");
-    for (e = labels->child; e; e = e->next)
+    for (e = labels ? labels->child : NULL; e; e = e->next)
         if (e->string && e->string[0] != '_') n++;
     if (n > FD_MODEL_MAX_LABELS) {
         st = rd_fail(&r, r.bad, "%zu labels, more than the limit of %d", n, FD_MODEL_MAX_LABELS);

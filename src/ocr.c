@@ -74,8 +74,6 @@ static fd_status slot_start(tess_slot *slot, const fd_ocr_config *cfg, const cha
                             "could not load the Tesseract language '%s' (is its tesseract-ocr "
                             "language package installed%s%s?)",
                             language, cfg->tessdata_dir[0] ? ", tessdata " : "", cfg->tessdata_dir);
-    /* Alternatives per symbol for ocr_suspect: LSTM choices after decoding. */
-    TessBaseAPISetVariable(slot->api, "lstm_choice_mode", "2");
     if (cfg->user_words[0]) TessBaseAPISetVariable(slot->api, "user_words_file", cfg->user_words);
     return FD_OK;
 }
@@ -159,8 +157,8 @@ static void trim_line_remnants(const PIX *bin, int *x0, int *y0, int *x1, int *y
 #undef INK
 }
 
-/* Sets page segmentation and whitelist on a slot when they change.
- */
+/* Sets page segmentation, whitelist and choice mode on a slot when the
+ * mode changes. */
 static void set_mode(const fd_ocr_engine *eng, tess_slot *slot, fd_ocr_mode mode)
 {
     char whitelist[640];
@@ -179,6 +177,11 @@ static void set_mode(const fd_ocr_engine *eng, tess_slot *slot, fd_ocr_mode mode
     }
     TessBaseAPISetPageSegMode(slot->api, psm);
     TessBaseAPISetVariable(slot->api, "tessedit_char_whitelist", whitelist);
+    /* Per-symbol choices (the alternatives behind ocr_suspect) only for
+     * numbers and measures, which use them: computing them took a sixth
+     * of a text line's time (measured: 8.5 against 10.3 ms per line). */
+    TessBaseAPISetVariable(slot->api, "lstm_choice_mode",
+                           mode == FD_OCR_NUMBER || mode == FD_OCR_MEASURE ? "2" : "0");
     slot->last_mode = mode;
     slot->mode_set = 1;
 }

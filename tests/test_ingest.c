@@ -2,7 +2,7 @@
  * Ingest module: bad files (tests/data/bad/, see its README) → the right
  * status and a message naming the file; multi-page TIFF and PDF decoding
  * with per-page failures; cleaning: skew found within 0.2°, a red seal over
- * black text leaves the text, a page upside down or on its side is turned
+ * black text leaves the text (in a colour and in a gray scan), a page upside down or on its side is turned
  * back.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -303,6 +303,64 @@ static void test_seal(void)
     pixDestroy(&sealed);
 }
 
+/* The same in a gray scan: the seal is only lighter than the ink, not of
+ * another colour. Its ring (below the text lines) must go, the text under
+ * it must stay. */
+static void test_gray_seal(void)
+{
+    PIX *base = pixCreate(827, 1169, 32), *sealed, *gbase, *gsealed;
+    fd_clean_options opt;
+    fd_page_image a, b;
+    fd_diag dg;
+    unsigned rng = 7;
+    int y;
+    l_int32 ink_a, ink_b, ring_b, ring_a;
+    pixSetAll(base);
+    for (y = 400; y < 700; y += 25) synth_text(base, 150, y, 520, 18, 14, &rng);
+    sealed = pixCopy(NULL, base);
+    synth_seal(sealed, 420, 640, 90); /* 1.8 inch at 100 DPI; ring bottom at y 720..730 */
+    gbase = pixConvertRGBToLuminance(base);
+    gsealed = pixConvertRGBToLuminance(sealed);
+    {
+        /* A stamp's ink is thinner than a pen's: half way between the
+         * paper and the full seal colour (gray 94) the seal is mid gray,
+         * while the text, black with or without the seal, stays black. */
+        l_int32 x, yy, w = pixGetWidth(gbase), h = pixGetHeight(gbase);
+        for (yy = 0; yy < h; yy++) {
+            l_uint32 *lb = pixGetData(gbase) + yy * pixGetWpl(gbase);
+            l_uint32 *ls = pixGetData(gsealed) + yy * pixGetWpl(gsealed);
+            for (x = 0; x < w; x++)
+                SET_DATA_BYTE(ls, x, (l_uint8)((GET_DATA_BYTE(lb, x) + GET_DATA_BYTE(ls, x)) / 2));
+        }
+    }
+    fd_clean_options_default(&opt);
+    opt.max_skew_deg = 0.0;
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(gbase, 1, 100, &opt, &a, &dg), FD_OK);
+    T_EQ_INT(fd_page_clean(gsealed, 1, 100, &opt, &b, &dg), FD_OK);
+    ink_a = ink_in(a.binary, 340, 560, 160, 140);
+    ink_b = ink_in(b.binary, 340, 560, 160, 140);
+    T_CHECK_MSG(ink_a > 500, "text ink %d", (int)ink_a);
+    T_CHECK_MSG(ink_b >= ink_a * 9 / 10 && ink_b <= ink_a * 12 / 10,
+                "text ink under a gray seal %d, without the seal %d", (int)ink_b, (int)ink_a);
+    ring_a = ink_in(a.binary, 380, 719, 80, 11);
+    ring_b = ink_in(b.binary, 380, 719, 80, 11);
+    T_CHECK_MSG(ring_b <= ring_a + 20, "gray seal ring ink %d (page without seal %d)", (int)ring_b,
+                (int)ring_a);
+    fd_page_image_clear(&a);
+    fd_page_image_clear(&b);
+    /* with suppression off the gray ring is ink */
+    opt.suppress_color = 0;
+    T_EQ_INT(fd_page_clean(gsealed, 1, 100, &opt, &b, &dg), FD_OK);
+    T_CHECK_MSG(ink_in(b.binary, 380, 719, 80, 11) > ring_a + 100, "ring ink unsuppressed %d",
+                (int)ink_in(b.binary, 380, 719, 80, 11));
+    fd_page_image_clear(&b);
+    pixDestroy(&base);
+    pixDestroy(&sealed);
+    pixDestroy(&gbase);
+    pixDestroy(&gsealed);
+}
+
 /* Share of pixels that differ between two 1 bpp images of one size. */
 static double binary_diff(PIX *a, PIX *b)
 {
@@ -399,6 +457,7 @@ int main(void)
     test_pdf();
     test_skew();
     test_seal();
+    test_gray_seal();
     test_orientation();
     test_depths();
     return fd_test_summary("test_ingest");

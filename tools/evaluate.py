@@ -144,8 +144,18 @@ class Acc(dict):
 # ----------------------------------------------------------------------------
 # formdig scoring
 
-def score_forms(truth, pred, acc):
+def score_forms(truth, pred, acc, misses=None):
+    """Adds the scores of pred against truth to acc; with a list as misses,
+    appends a line per wrong field: where, truth, reading, confidence."""
     tforms = truth['forms']
+
+    def miss(form, p, pointer, want, got):
+        if misses is None:
+            return
+        prov = ((p or {}).get('provenance') or {}).get(pointer) or {}
+        misses.append('form %d %-34s truth %-22s got %-22s conf %s text %r' % (
+            form, pointer, json.dumps(want, ensure_ascii=False), json.dumps(got, ensure_ascii=False),
+            prov.get('conf', '-'), prov.get('text')))
     pforms = (pred or {}).get('forms') or []
     acc.addn('forms_expected', len(tforms), 0)
     acc.addn('forms_found', len(pforms), 0)
@@ -168,11 +178,15 @@ def score_forms(truth, pred, acc):
             eq = num_eq(t.get(k), p.get(k)) if k == 'year' else text_eq(t.get(k), p.get(k)) and k in p
             acc.add('header', eq)
             acc.add('h:' + k, eq)
+            if not eq:
+                miss(ti, p, '/' + k, t.get(k), p.get(k))
         pf = p.get('funds') or {}
         for r, c in FUNDS_NUMS:
             tv = t['funds'][r].get(c)
             ok = bool(pf) and num_eq(tv, (pf.get(r) or {}).get(c))
             acc.add('funds', ok)
+            if not ok:
+                miss(ti, p, '/funds/%s/%s' % (r, c), tv, (pf.get(r) or {}).get(c))
         # goals CER
         for k in ('expected', 'actual'):
             tg = norm((t.get('goals') or {}).get(k))
@@ -198,10 +212,22 @@ def score_forms(truth, pred, acc):
                     ok = text_eq(ti_.get(col), pi_.get(col))
                 acc.add('i:' + col, ok)
                 allok = allok and ok
+                if not ok:
+                    if pi_ is None:
+                        if col == 'name':
+                            miss(ti, p, '/indicators/-/name (row %d not found)' % i, ti_.get(col), None)
+                    else:
+                        tv_, pv_ = ti_.get(col), pi_.get(col)
+                        if col in ('target', 'actual'):
+                            tv_, pv_ = (tv_ or {}).get('text'), (pv_ or {}).get('text')
+                        miss(ti, p, '/indicators/%d/%s' % (amap[i], col), tv_, pv_)
             acc.add('ind_rows_exact', allok)
         tt, pt = t.get('total') or {}, p.get('total') or {}
-        acc.add('total_weight', bool(p) and num_eq(tt.get('weight'), pt.get('weight')))
-        acc.add('total_score', bool(p) and num_eq(tt.get('score'), pt.get('score')))
+        for k in ('weight', 'score'):
+            ok = bool(p) and num_eq(tt.get(k), pt.get(k))
+            acc.add('total_' + k, ok)
+            if not ok:
+                miss(ti, p, '/total/' + k, tt.get(k), pt.get(k))
         # checks
         fails = [c for c in (p.get('checks') or []) if c.get('ok') is False]
 
@@ -358,6 +384,8 @@ def main(argv=None):
     ap.add_argument('--baseline-only', action='store_true', help='run only the tesseract baseline')
     ap.add_argument('--no-baseline', action='store_true', help='skip the tesseract baseline')
     ap.add_argument('--json-out')
+    ap.add_argument('--diff', action='store_true',
+                    help='print every wrong field of every document (truth, reading, confidence)')
     a = ap.parse_args(argv)
     docs = []
     for p in sorted(glob.glob(os.path.join(a.set, '*'))):
@@ -379,7 +407,9 @@ def main(argv=None):
         path, truth = item
         r = run_formdig(a.formdig, path, a.timeout)
         acc = Acc()
-        score_forms(truth, r['json'], acc)
+        misses = []
+        score_forms(truth, r['json'], acc, misses)
+        r['misses'] = misses
         return path, truth, r, acc
 
     def do_baseline(item):
@@ -400,9 +430,12 @@ def main(argv=None):
                     acc_f[k].merge(acc)
                 per_doc.append({'file': os.path.basename(path), 'tier': tier, 'pages': npg,
                                 'status': r['status'], 'rc': r['rc'], 'seconds': round(r['seconds'], 2),
-                                'scores': {k: v for k, v in acc.items()}})
+                                'scores': {k: v for k, v in acc.items()}, 'misses': r['misses']})
                 print('formdig  %-28s %-5s %-14s %6.1fs' % (os.path.basename(path), tier, r['status'],
                                                          r['seconds']), file=sys.stderr)
+                if a.diff:
+                    for m in r['misses']:
+                        print('    ' + m, file=sys.stderr)
         if not a.no_baseline:
             for path, truth, acc in ex.map(do_baseline, docs):
                 tier = tier_of(truth)
