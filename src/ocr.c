@@ -388,6 +388,57 @@ static fd_status fix_leading_relation(fd_ocr_text *t, int rel)
     return FD_OK;
 }
 
+/* 1 when the first glyph of [x0,x1)×[y0,y1) stands apart from the rest
+ * by at least min_gap times the ink's height: a full-width operator
+ * (＞ ＜ ＝), which sits centred in a whole em, where ASCII > < = is set
+ * close to the number. The models know only the ASCII shapes. Measured
+ * on generated clean cells (gap / ink height): ＞ ＜ 0.18..0.44, > <
+ * 0.06..0.16; ＝ 0.27..0.52 but = up to 0.33 (before a %), so ＝ needs a
+ * wider gap. */
+static int fullwidth_lead(PIX *bin, int x0, int y0, int x1, int y1, double min_gap)
+{
+    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *crop = clip ? pixClipRectangle(bin, clip, NULL) : NULL;
+    BOXA *boxa = crop ? pixConnCompBB(crop, 8) : NULL;
+    l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
+    int first_x0 = INT32_MAX, first_x1 = -1, next_x0 = INT32_MAX, height = y1 - y0, pass;
+    boxDestroy(&clip);
+    /* Pass 0: the leftmost component; 1: the first glyph is every
+     * component starting within a quarter of the height of it (the two
+     * bars of =); 2: the next glyph. Specks are ignored. */
+    for (pass = 0; pass < 3; pass++) {
+        for (i = 0; i < n; i++) {
+            l_int32 bx, by, bw, bh;
+            boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+            if (bw * bh < 6) continue;
+            if (pass == 0 && bx < first_x0) first_x0 = bx;
+            if (pass == 1 && bx <= first_x0 + height / 4 && bx + bw > first_x1) first_x1 = bx + bw;
+            if (pass == 2 && bx >= first_x1 && bx < next_x0) next_x0 = bx;
+        }
+    }
+    boxaDestroy(&boxa);
+    pixDestroy(&crop);
+    if (first_x1 < 0 || next_x0 == INT32_MAX || height <= 0) return 0;
+    return (double)(next_x0 - first_x1) >= min_gap * (double)height;
+}
+
+/* Makes the leading ASCII operator of t full width (> → ＞, < → ＜,
+ * = → ＝). */
+static fd_status widen_leading_operator(fd_ocr_text *t)
+{
+    const char *wide = t->text[0] == '>' ? "\xEF\xBC\x9E" : t->text[0] == '<' ? "\xEF\xBC\x9C" : "\xEF\xBC\x9D";
+    fd_buf b;
+    char *fixed;
+    fd_buf_init(&b);
+    fd_buf_puts(&b, wide);
+    fd_buf_puts(&b, t->text + 1);
+    fixed = fd_buf_take(&b);
+    if (fixed == NULL) return FD_ERR_NOMEM;
+    fd_free(t->text);
+    t->text = fixed;
+    return FD_OK;
+}
+
 static int blank(const char *s)
 {
     for (; s && *s; s++)
@@ -697,7 +748,14 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         }
         if (st == FD_OK && mode == FD_OCR_MEASURE) {
             int rel = leading_relation(bin, bx0, by0, bx1 + 1, by1 + 1);
-            if (rel != 0) st = fix_leading_relation(out, rel);
+            const char *t = out->text ? out->text : "";
+            if (rel != 0) {
+                st = fix_leading_relation(out, rel);
+            } else if (((t[0] == '>' || t[0] == '<') && t[1] != '=' &&
+                        fullwidth_lead(bin, bx0, by0, bx1 + 1, by1 + 1, 0.17)) ||
+                       (t[0] == '=' && fullwidth_lead(bin, bx0, by0, bx1 + 1, by1 + 1, 0.4))) {
+                st = widen_leading_operator(out);
+            }
             if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
         }
     }
