@@ -215,6 +215,71 @@ static int repair_number(char *s)
     return changed;
 }
 
+static int is_num_char(char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; }
+
+/* 1 when s is a non-empty run of CJK characters that all appear in
+ * charset (the measure alphabet's units). */
+static int is_unit_text(const char *s, const char *charset)
+{
+    int any = 0;
+    while (*s) {
+        const char *start = s;
+        char one[8];
+        long cp = fd_utf8_next(&s);
+        size_t n = (size_t)(s - start);
+        if (cp < 0x3400 || n >= sizeof one) return 0;
+        memcpy(one, start, n);
+        one[n] = '\0';
+        if (strstr(charset, one) == NULL) return 0;
+        any = 1;
+    }
+    return any;
+}
+
+/* The measure alphabet reads a CJK unit after the digits as more digits
+ * or % (万元 → 47, 名 → %, 月 → 8), where the text model read the unit
+ * right but not always the operator. When the text reading ends in a
+ * number and a unit of the alphabet, and the measure reading's digits
+ * start with that number and go on without a unit, the result is the
+ * measure reading's operator, the text reading's number and unit. NULL
+ * when the rule does not apply (or out of memory). */
+static char *merge_unit(const char *line_text, const char *measure, const char *unit_charset)
+{
+    const char *l_num = NULL, *l_end = NULL, *p, *m_num, *m_tail;
+    char line[256], ld[64], md[64];
+    size_t nl = 0, nm = 0, k = 0;
+    fd_buf b;
+    if (line_text == NULL || measure == NULL) return NULL;
+    /* The engine ends a line with '\n' and may space the glyphs. */
+    for (p = line_text; *p && k + 1 < sizeof line; p++)
+        if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') line[k++] = *p;
+    line[k] = '\0';
+    /* The text reading: the last run of digits, then a unit to the end. */
+    for (p = line; *p; p++) {
+        if (is_num_char(*p) && (p == line || !is_num_char(p[-1])) && *p != '.' && *p != ',') l_num = p;
+    }
+    if (l_num == NULL) return NULL;
+    for (l_end = l_num; is_num_char(*l_end); l_end++)
+        if (*l_end >= '0' && *l_end <= '9' && nl + 1 < sizeof ld) ld[nl++] = *l_end;
+    ld[nl] = '\0';
+    if (nl == 0 || !is_unit_text(l_end, unit_charset)) return NULL;
+    /* The measure reading: digits, then no CJK at all. */
+    for (m_num = measure; *m_num && !(*m_num >= '0' && *m_num <= '9'); m_num++) {
+    }
+    if (*m_num == '\0') return NULL;
+    for (m_tail = m_num; *m_tail; m_tail++) {
+        if ((unsigned char)*m_tail >= 0x80) return NULL;
+        if (*m_tail >= '0' && *m_tail <= '9' && nm + 1 < sizeof md) md[nm++] = *m_tail;
+    }
+    md[nm] = '\0';
+    if (nm <= nl && strchr(m_num, '%') == NULL) return NULL; /* nothing read in the unit's place */
+    if (strncmp(md, ld, nl) != 0) return NULL;
+    fd_buf_init(&b);
+    fd_buf_append(&b, measure, (size_t)(m_num - measure));
+    fd_buf_puts(&b, l_num);
+    return fd_buf_take(&b);
+}
+
 /* Reads box in the mode that suits the kind, with a second reading where
  * the first does not make a value of that kind. */
 static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4], int cls,
@@ -256,6 +321,19 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         st = fd_ocr_read(eng, img, box, FD_OCR_LINE, out, dg);
         if (st != FD_OK || out->empty || all_cjk(out->text)) return st;
         st = fd_ocr_read(eng, img, box, FD_OCR_MEASURE, &again, dg);
+        if (st == FD_OK && has_digit(again.text)) {
+            char *merged = merge_unit(out->text, again.text, rc->env->ocr_config->measure_charset);
+            if (merged) {
+                size_t k;
+                fd_free(again.text);
+                again.text = merged;
+                for (k = 0; k < again.n_alternatives; k++) fd_free(again.alternatives[k]);
+                fd_free(again.alternatives);
+                again.alternatives = NULL;
+                again.n_alternatives = 0;
+                if (out->conf < again.conf) again.conf = out->conf;
+            }
+        }
         if (st == FD_OK && has_digit(again.text)) {
             fd_measure m;
             fd_status pst = FD_OK;
