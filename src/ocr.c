@@ -167,6 +167,7 @@ static void set_mode(const fd_ocr_engine *eng, tess_slot *slot, fd_ocr_mode mode
     whitelist[0] = '\0';
     switch (mode) {
     case FD_OCR_LINE: psm = PSM_SINGLE_LINE; break;
+    case FD_OCR_RAW_LINE: psm = PSM_RAW_LINE; break;
     case FD_OCR_BLOCK: psm = PSM_SINGLE_BLOCK; break;
     case FD_OCR_NUMBER:
         fd_snprintf(whitelist, sizeof whitelist, "%s", eng->cfg.number_charset);
@@ -439,6 +440,29 @@ static fd_status widen_leading_operator(fd_ocr_text *t)
     return FD_OK;
 }
 
+/* 1 when s has a letter, a digit or a CJK ideograph. */
+static int has_word_char(const char *s)
+{
+    while (s && *s) {
+        long cp = fd_utf8_next(&s);
+        if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+            (cp >= 0x3400 && cp <= 0x9FFF))
+            return 1;
+    }
+    return 0;
+}
+
+/* Drops a trailing ',' or '，' (and whitespace after it). */
+static void strip_trailing_comma(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ')) n--;
+    if (n >= 3 && memcmp(s + n - 3, "\xEF\xBC\x8C", 3) == 0) n -= 3; /* ， */
+    else if (n >= 1 && s[n - 1] == ',') n--;
+    else return;
+    s[n] = '\0';
+}
+
 static int blank(const char *s)
 {
     for (; s && *s; s++)
@@ -657,7 +681,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         out->box[3] = by1 - by0 + 1;
     }
 
-    if (mode == FD_OCR_LINE || mode == FD_OCR_BLOCK) {
+    if (mode == FD_OCR_LINE || mode == FD_OCR_BLOCK || mode == FD_OCR_RAW_LINE) {
         /* Text: one engine call per text line. Tesseract's block mode
          * misreads centred wrapped labels; lines cut out here do not. */
         int top[MAX_TEXT_LINES], bottom[MAX_TEXT_LINES], n, k;
@@ -677,10 +701,13 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
                 break;
             }
-            st = recognize(eng, &eng->text, framed, dpi, FD_OCR_LINE, page->page, box, &line, dg);
+            st = recognize(eng, &eng->text, framed, dpi, mode == FD_OCR_RAW_LINE ? mode : FD_OCR_LINE,
+                           page->page, box, &line, dg);
             pixDestroy(&framed);
             /* The engine now and then returns nothing for a short line of
-             * clear ink at one scale: read it again at a larger one. */
+             * clear ink: its line finder drops the line at some scales.
+             * Read it again at a larger scale, then as a raw line (no line
+             * finding). */
             if (st == FD_OK && blank(line.text)) {
                 framed = prepare_ink(gray, lx0, top[k], lx1, bottom[k], text_margin, x0, y0, x1, y1,
                                      bottom[k] - top[k], eng->cfg.line_height * 3 / 2);
@@ -691,6 +718,22 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 fd_ocr_text_clear(&line);
                 st = recognize(eng, &eng->text, framed, dpi, FD_OCR_LINE, page->page, box, &line, dg);
                 pixDestroy(&framed);
+            }
+            if (st == FD_OK && blank(line.text)) {
+                framed = prepare_ink(gray, lx0, top[k], lx1, bottom[k], text_margin, x0, y0, x1, y1,
+                                     bottom[k] - top[k], eng->cfg.line_height);
+                if (framed == NULL) {
+                    st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
+                    break;
+                }
+                fd_ocr_text_clear(&line);
+                st = recognize(eng, &eng->text, framed, dpi, FD_OCR_RAW_LINE, page->page, box, &line, dg);
+                pixDestroy(&framed);
+                /* A raw line reads anything: remnants of a rule or specks
+                 * come back as | or - . Only letters, digits or CJK count;
+                 * a comma it adds at the end of a cell's last line goes. */
+                if (st == FD_OK && !has_word_char(line.text)) line.text[0] = '\0';
+                if (st == FD_OK && k == n - 1) strip_trailing_comma(line.text);
             }
             if (st == FD_OK && line.text && line.text[0]) {
                 double w = (double)strlen(line.text);

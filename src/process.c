@@ -237,11 +237,11 @@ static int is_unit_text(const char *s, const char *charset)
 }
 
 /* The measure alphabet reads a CJK unit after the digits as more digits
- * or % (万元 → 47, 名 → %, 月 → 8), where the text model read the unit
- * right but not always the operator. When the text reading ends in a
- * number and a unit of the alphabet, and the measure reading's digits
- * start with that number and go on without a unit, the result is the
- * measure reading's operator, the text reading's number and unit. NULL
+ * or % (万元 → 47, 名 → %, 月 → 8) or drops it, where the text model read
+ * the unit right but not always the operator. When the text reading ends
+ * in a number and a unit of the alphabet, and the measure reading's digits
+ * start with that number and go on without a unit (or stop), the result is
+ * the measure reading's operator, the text reading's number and unit. NULL
  * when the rule does not apply (or out of memory). */
 static char *merge_unit(const char *line_text, const char *measure, const char *unit_charset)
 {
@@ -272,8 +272,15 @@ static char *merge_unit(const char *line_text, const char *measure, const char *
         if (*m_tail >= '0' && *m_tail <= '9' && nm + 1 < sizeof md) md[nm++] = *m_tail;
     }
     md[nm] = '\0';
-    if (nm <= nl && strchr(m_num, '%') == NULL) return NULL; /* nothing read in the unit's place */
     if (strncmp(md, ld, nl) != 0) return NULL;
+    /* The same digits and nothing after them: the unit was dropped. */
+    if (nm == nl && strcmp(md, ld) == 0 && strcspn(m_num, "%") == strlen(m_num)) {
+        fd_buf_init(&b);
+        fd_buf_puts(&b, measure);
+        fd_buf_puts(&b, l_end);
+        return fd_buf_take(&b);
+    }
+    if (nm <= nl && strchr(m_num, '%') == NULL) return NULL; /* nothing read in the unit's place */
     fd_buf_init(&b);
     fd_buf_append(&b, measure, (size_t)(m_num - measure));
     fd_buf_puts(&b, l_num);
