@@ -753,6 +753,16 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         goto cleanup;
     }
 
+    /* A number cell holding only a flat stroke (—, 一, -) says "none":
+     * the digit alphabet would make it a 0 or a 1. Digits, % and the
+     * separators are all taller than a third of their width. */
+    if (mode == FD_OCR_NUMBER && (by1 + 1 - by0) * 3 <= bx1 + 1 - bx0 &&
+        (by1 + 1 - by0) * 300 <= 15 * dpi) {
+        out->text = fd_strdup("\xE2\x80\x94"); /* — */
+        out->conf = 90.0;
+        if (out->text == NULL) st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+        goto cleanup;
+    }
     framed = prepare_ink(gray, bx0, by0, bx1 + 1, by1 + 1, margin, x0, y0, x1, y1, by1 + 1 - by0,
                          eng->cfg.number_line_height);
     if (framed == NULL) {
