@@ -283,8 +283,8 @@ static PIX *line_mask(PIX *gray, int horiz, const gparams *p, unsigned char **sm
     pixDestroy(&rm);
     if (c == NULL) return NULL;
     /* The averaging lengthens every ridge by smooth - 1 pixels. */
-    o = horiz ? pixOpenBrick(NULL, c, p->minlen_h + p->smooth, 1)
-              : pixOpenBrick(NULL, c, 1, p->minlen + p->smooth);
+    o = horiz ? pixOpenCompBrick(NULL, c, p->minlen_h + p->smooth, 1)
+              : pixOpenCompBrick(NULL, c, 1, p->minlen + p->smooth);
     pixDestroy(&c);
     return o;
 }
@@ -301,8 +301,8 @@ static PIX *faint_mask(PIX *gray, int horiz, const gparams *p)
     c = horiz ? pixCloseSafeBrick(NULL, rm, p->gap + 1, 1) : pixCloseSafeBrick(NULL, rm, 1, p->gap + 1);
     pixDestroy(&rm);
     if (c == NULL) return NULL;
-    o = horiz ? pixOpenBrick(NULL, c, p->minlen / 2 + p->smooth, 1)
-              : pixOpenBrick(NULL, c, 1, p->minlen / 2 + p->smooth);
+    o = horiz ? pixOpenCompBrick(NULL, c, p->minlen / 2 + p->smooth, 1)
+              : pixOpenCompBrick(NULL, c, 1, p->minlen / 2 + p->smooth);
     pixDestroy(&c);
     return o;
 }

@@ -1042,8 +1042,8 @@ static int suppress_gray_seals(PIX *gray, int dpi)
      * inside a seal's ring. */
     {
         PIX *ink = pixThresholdToBinary(gray, FD_BIN_THRESHOLD);
-        PIX *hl = ink ? pixOpenBrick(NULL, ink, dpi, 1) : NULL;
-        PIX *vl = ink ? pixOpenBrick(NULL, ink, 1, dpi) : NULL;
+        PIX *hl = ink ? pixOpenCompBrick(NULL, ink, dpi, 1) : NULL;
+        PIX *vl = ink ? pixOpenCompBrick(NULL, ink, 1, dpi) : NULL;
         if (hl && vl) {
             pixOr(hl, hl, vl);
             pixDilateBrick(hl, hl, 2 * fringe + 1, 2 * fringe + 1);
@@ -1126,7 +1126,7 @@ static BOXA *line_segments(PIX *bin, int horiz, int len, int max_thick)
     PIX *o = NULL;
     BOXA *all = NULL, *keep = NULL;
     l_int32 i, n;
-    o = horiz ? pixOpenBrick(NULL, bin, len, 1) : pixOpenBrick(NULL, bin, 1, len);
+    o = horiz ? pixOpenCompBrick(NULL, bin, len, 1) : pixOpenCompBrick(NULL, bin, 1, len);
     if (o == NULL) goto cleanup;
     all = pixConnCompBB(o, 8);
     if (all == NULL) goto cleanup;
