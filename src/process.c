@@ -506,6 +506,10 @@ fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_docume
             if (st == FD_OK && env->debug_dir)
                 st = fd_grid_write_debug(env->debug_dir, &ps->image, &ps->grid, &dbg, &page_dg);
             fd_grid_debug_clear(&dbg);
+            /* The faint copy serves only the grid: the page's readings
+             * wait for the mapper, and a document's pages are held at
+             * once (9 MB each at A4, 300 DPI). */
+            pixDestroy(&ps->image.faint);
         }
         if (st == FD_OK) {
             ps->cache = fd_calloc((ps->grid.n_cells + 1) * KIND_CLASSES, sizeof *ps->cache);
