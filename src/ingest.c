@@ -965,10 +965,12 @@ static PIX *normalise_background(PIX *gray, PIX **faint)
 }
 
 /* Gray levels of the normalised page for gray seals: darker than
- * FD_SEAL_DARK is the core of an ink stroke, FD_SEAL_DARK..FD_SEAL_LIGHT a
- * seal's tone (or an ink fringe); inside a seal only pixels darker than
- * FD_SEAL_KEEP remain. */
+ * FD_SEAL_DARK (or the page's ink tone + 15) is the core of an ink stroke,
+ * from there to FD_SEAL_LIGHT a seal's tone (or an ink fringe); inside a
+ * seal only pixels darker than FD_SEAL_KEEP remain. A page whose ink tone
+ * is FD_SEAL_MAX_INK or lighter is faded: left alone. */
 #define FD_SEAL_DARK 40
+#define FD_SEAL_MAX_INK 60
 #define FD_SEAL_LIGHT 200
 #define FD_SEAL_KEEP 100
 
@@ -994,7 +996,7 @@ static int suppress_gray_seals(PIX *gray, int dpi)
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
     l_int32 i, n, w, h;
-    int fringe = dpi * 4 / 300 + 1, found = 0;
+    int fringe = dpi * 4 / 300 + 1, found = 0, dark_level = FD_SEAL_DARK;
     /* Official seals are 38..45 mm across; the blob found is often only
      * the lighter part of one (about 0.8 inch on generated scans). Out of
      * memory on the way, the page is left as it is: this step only helps. */
@@ -1022,9 +1024,10 @@ static int suppress_gray_seals(PIX *gray, int dpi)
             }
         }
         numaDestroy(&hist);
-        if (total <= 0.0 || p20 >= FD_SEAL_DARK) return 0;
+        if (total <= 0.0 || p20 >= FD_SEAL_MAX_INK) return 0;
+        dark_level = p20 + 15 > FD_SEAL_DARK ? p20 + 15 : FD_SEAL_DARK;
     }
-    dark = pixThresholdToBinary(gray, FD_SEAL_DARK);
+    dark = pixThresholdToBinary(gray, dark_level);
     mid = pixThresholdToBinary(gray, FD_SEAL_LIGHT);
     if (dark == NULL || mid == NULL) goto cleanup;
     near_dark = pixDilateBrick(NULL, dark, 2 * fringe + 1, 2 * fringe + 1);
