@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -554,7 +555,9 @@ typedef struct job {
     int discrepancy;
     int pages;
     int skip;            /* --resume: already in the output */
+    int claimed;         /* taken by a worker */
     int done;
+    long long size;      /* bytes: a stand-in for the work in it */
 } job;
 
 typedef struct pool {
@@ -563,10 +566,33 @@ typedef struct pool {
     job *jobs;
     size_t n_jobs;
     size_t next;         /* first job not yet claimed */
+    size_t window;       /* a worker takes the largest of this many unclaimed jobs */
     int active;          /* workers still running */
     const options *opt;
     fd_log_level log_level;
 } pool;
+
+/* The next job for a worker (pool locked), NULL when none is left. Among
+ * the next few unclaimed inputs the largest goes first: a big document
+ * started last would leave the other workers idle at the end of a batch.
+ * The window is small, so that the results waiting to be printed in input
+ * order stay few. */
+static job *claim_job(pool *pl)
+{
+    size_t k, end, best = SIZE_MAX;
+    while (pl->next < pl->n_jobs && (pl->jobs[pl->next].skip || pl->jobs[pl->next].claimed)) {
+        if (pl->jobs[pl->next].skip) pl->jobs[pl->next].done = 1;
+        pl->next++;
+    }
+    if (pl->next >= pl->n_jobs || g_stop) return NULL;
+    end = pl->next + pl->window < pl->n_jobs ? pl->next + pl->window : pl->n_jobs;
+    for (k = pl->next; k < end; k++) {
+        if (pl->jobs[k].skip || pl->jobs[k].claimed) continue;
+        if (best == SIZE_MAX || pl->jobs[k].size > pl->jobs[best].size) best = k;
+    }
+    pl->jobs[best].claimed = 1;
+    return &pl->jobs[best];
+}
 
 static void *worker(void *arg)
 {
@@ -583,13 +609,9 @@ static void *worker(void *arg)
         fd_result_info info;
         memset(&info, 0, sizeof info);
         pthread_mutex_lock(&pl->lock);
-        while (pl->next < pl->n_jobs && pl->jobs[pl->next].skip) pl->jobs[pl->next++].done = 1;
-        if (pl->next >= pl->n_jobs || g_stop) {
-            pthread_mutex_unlock(&pl->lock);
-            break;
-        }
-        jb = &pl->jobs[pl->next++];
+        jb = claim_job(pl);
         pthread_mutex_unlock(&pl->lock);
+        if (jb == NULL) break;
         if (cst != FD_OK) {
             error = strdup(ctx ? fd_context_errmsg(ctx) : fd_status_name(cst));
         } else if (fd_process_file(ctx, jb->path, &json, &info) != FD_OK) {
@@ -658,7 +680,11 @@ static int run_scans(const options *opt, fd_log_level log_level, sink *out, int 
         rc = EXIT_TROUBLE;
         goto cleanup;
     }
-    for (k = 0; k < files.n; k++) pl.jobs[k].path = files.paths[k];
+    for (k = 0; k < files.n; k++) {
+        struct stat sb;
+        pl.jobs[k].path = files.paths[k];
+        pl.jobs[k].size = stat(files.paths[k], &sb) == 0 ? (long long)sb.st_size : 0;
+    }
     pl.n_jobs = files.n;
     if (opt->resume) {
         fd_context *hctx = NULL;
@@ -694,6 +720,7 @@ static int run_scans(const options *opt, fd_log_level log_level, sink *out, int 
     pthread_mutex_init(&pl.lock, NULL);
     pthread_cond_init(&pl.done_cv, NULL);
     pl.active = n_threads;
+    pl.window = n_threads > 0 ? (size_t)n_threads * 4 : 1;
     for (i = 0; i < n_threads; i++) {
         if (pthread_create(&threads[i], NULL, worker, &pl) != 0) break;
     }
