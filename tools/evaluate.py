@@ -5,6 +5,7 @@ baseline.
   evaluate.py --formdig build/formdig --set DIR [--jobs 1] [--json-out FILE]
   evaluate.py --baseline-only --set DIR
   evaluate.py --no-baseline --formdig build/formdig --set DIR
+  evaluate.py --diff ...   (every wrong field: truth, reading, confidence)
 
 DIR holds documents (pdf, tif, png, jpg) each with NAME.truth.json from
 tools/gen_scans.py. formdig is run as `formdig FILE` (stdout: one contract
