@@ -463,6 +463,63 @@ static void strip_trailing_comma(char *s)
     s[n] = '\0';
 }
 
+/* Where a decimal point the digit model dropped sits: the number of
+ * digits to its left, or -1. Used only when every other component of the
+ * cell's ink is one digit (so that components and digits pair up) and
+ * exactly one component is a dot: small (under a third of the digits'
+ * height both ways), on the baseline, as tall as wide (a comma reaches
+ * below the baseline and is taller). */
+static int dropped_point_position(PIX *bin, int x0, int y0, int x1, int y1, int n_digits)
+{
+    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *crop = clip ? pixClipRectangle(bin, clip, NULL) : NULL;
+    BOXA *boxa = crop ? pixConnCompBB(crop, 8) : NULL;
+    l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
+    int height = y1 - y0, glyphs = 0, dots = 0, dot_x = 0, left = 0, k = -1;
+    boxDestroy(&clip);
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bw * bh < 4) continue; /* a speck */
+        if (bh * 3 < height && bw * 3 < height && by + bh >= height * 4 / 5 && bh * 2 >= bw &&
+            bw * 2 >= bh) {
+            dots++;
+            dot_x = bx;
+        } else if (bh * 2 >= height) {
+            glyphs++;
+        } else {
+            goto done; /* something else: a comma, a stroke, noise */
+        }
+    }
+    if (dots != 1 || glyphs != n_digits) goto done;
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bw * bh >= 4 && bh * 2 >= height && bx + bw <= dot_x) left++;
+    }
+    if (left >= 1 && left < n_digits) k = left;
+done:
+    boxaDestroy(&boxa);
+    pixDestroy(&crop);
+    return k;
+}
+
+/* Puts '.' after the first k characters of t. */
+static fd_status insert_point(fd_ocr_text *t, int k)
+{
+    fd_buf b;
+    char *fixed;
+    fd_buf_init(&b);
+    fd_buf_append(&b, t->text, (size_t)k);
+    fd_buf_puts(&b, ".");
+    fd_buf_puts(&b, t->text + k);
+    fixed = fd_buf_take(&b);
+    if (fixed == NULL) return FD_ERR_NOMEM;
+    fd_free(t->text);
+    t->text = fixed;
+    return FD_OK;
+}
+
 static int blank(const char *s)
 {
     for (; s && *s; s++)
@@ -797,6 +854,20 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 }
                 st = recognize(eng, attempt == 0 ? slot : &eng->text, framed, dpi, mode, page->page,
                                box, out, dg);
+            }
+        }
+        if (st == FD_OK && mode == FD_OCR_NUMBER && out->text && strlen(out->text) >= 3 &&
+            strspn(out->text, "0123456789") == strlen(out->text)) {
+            int k = dropped_point_position(bin, bx0, by0, bx1 + 1, by1 + 1, (int)strlen(out->text));
+            if (k > 0) {
+                size_t a;
+                st = insert_point(out, k);
+                if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
+                /* The per-symbol alternatives were of the reading without it. */
+                for (a = 0; a < out->n_alternatives; a++) fd_free(out->alternatives[a]);
+                fd_free(out->alternatives);
+                out->alternatives = NULL;
+                out->n_alternatives = 0;
             }
         }
         if (st == FD_OK && mode == FD_OCR_MEASURE) {

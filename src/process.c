@@ -272,6 +272,14 @@ static char *merge_unit(const char *line_text, const char *measure, const char *
         if (*m_tail >= '0' && *m_tail <= '9' && nm + 1 < sizeof md) md[nm++] = *m_tail;
     }
     md[nm] = '\0';
+    /* The measure reading stops inside the text reading's number (a
+     * digit and the unit dropped): the text reading's number and unit. */
+    if (nm < nl && strncmp(md, ld, nm) == 0 && strspn(m_num, "0123456789.,") == strlen(m_num)) {
+        fd_buf_init(&b);
+        fd_buf_append(&b, measure, (size_t)(m_num - measure));
+        fd_buf_puts(&b, l_num);
+        return fd_buf_take(&b);
+    }
     if (strncmp(md, ld, nl) != 0) return NULL;
     /* The same digits and nothing after them: the unit was dropped. */
     if (nm == nl && strcmp(md, ld) == 0 && strcspn(m_num, "%") == strlen(m_num)) {
@@ -287,6 +295,33 @@ static char *merge_unit(const char *line_text, const char *measure, const char *
     return fd_buf_take(&b);
 }
 
+/* The digit model drops a decimal point now and then (2659463.34 read as
+ * 265946334). A reading of three or more digits and nothing else gets the
+ * readings with a point before its last two and last one digit as
+ * alternatives, so that a check they would make pass is ocr_suspect. */
+static fd_status add_dropped_point_alternatives(fd_ocr_text *t)
+{
+    size_t n = t->text ? strlen(t->text) : 0, k, cut;
+    void *items;
+    size_t cap;
+    if (n < 3 || n > 30) return FD_OK;
+    for (k = 0; k < n; k++)
+        if (t->text[k] < '0' || t->text[k] > '9') return FD_OK;
+    cap = t->n_alternatives;
+    items = t->alternatives;
+    if (fd_array_reserve(&items, &cap, t->n_alternatives + 2, sizeof *t->alternatives) != 0)
+        return FD_ERR_NOMEM;
+    t->alternatives = items;
+    for (cut = 2; cut >= 1; cut--) {
+        char buf[40];
+        fd_snprintf(buf, sizeof buf, "%.*s.%s", (int)(n - cut), t->text, t->text + n - cut);
+        t->alternatives[t->n_alternatives] = fd_strdup(buf);
+        if (t->alternatives[t->n_alternatives] == NULL) return FD_ERR_NOMEM;
+        t->n_alternatives++;
+    }
+    return FD_OK;
+}
+
 /* Reads box in the mode that suits the kind, with a second reading where
  * the first does not make a value of that kind. */
 static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4], int cls,
@@ -299,6 +334,8 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
     if (cls == KIND_CLASS_NUMBER) {
         fd_num n;
         st = fd_ocr_read(eng, img, box, FD_OCR_NUMBER, out, dg);
+        if (st == FD_OK && !out->empty && add_dropped_point_alternatives(out) != FD_OK)
+            return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
         if (st != FD_OK || out->empty || fd_parse_amount(out->text, &n) != FD_PARSE_INVALID ||
             fd_parse_percent(out->text, &n) != FD_PARSE_INVALID)
             return st;
