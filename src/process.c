@@ -322,6 +322,34 @@ static fd_status add_dropped_point_alternatives(fd_ocr_text *t)
     return FD_OK;
 }
 
+/* ≥ read as '2' by the measure alphabet ("≥95%" → "295%") while the text
+ * model, dropping the bar, read a '>' there ("> 95%"): neither model reads
+ * a '2' as '>', so the glyph is ≥. Returns the corrected measure reading,
+ * or NULL when the readings do not show this (or out of memory). */
+static char *relation_from_line(const char *line_text, const char *measure)
+{
+    char line[256];
+    const char *l = line, *m = measure;
+    size_t k = 0, i;
+    fd_buf b;
+    for (; line_text && *line_text && k + 1 < sizeof line; line_text++)
+        if (*line_text != ' ' && *line_text != '\n' && *line_text != '\t' && *line_text != '\r')
+            line[k++] = *line_text;
+    line[k] = '\0';
+    if (measure == NULL || m[0] != '2' || !(m[1] >= '0' && m[1] <= '9')) return NULL;
+    if (l[0] == '>') l += 1;
+    else if (strncmp(l, "\xEF\xBC\x9E", 3) == 0 || strncmp(l, "\xE2\x89\xA5", 3) == 0) l += 3; /* ＞ ≥ */
+    else return NULL;
+    /* The digits after the operator agree. */
+    for (i = 0; m[1 + i] >= '0' && m[1 + i] <= '9'; i++)
+        if (l[i] != m[1 + i]) return NULL;
+    if (i == 0 || (l[i] >= '0' && l[i] <= '9')) return NULL;
+    fd_buf_init(&b);
+    fd_buf_puts(&b, "\xE2\x89\xA5"); /* ≥ */
+    fd_buf_puts(&b, m + 1);
+    return fd_buf_take(&b);
+}
+
 /* Reads box in the mode that suits the kind, with a second reading where
  * the first does not make a value of that kind. */
 static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4], int cls,
@@ -365,6 +393,13 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         st = fd_ocr_read(eng, img, box, FD_OCR_LINE, out, dg);
         if (st != FD_OK || out->empty || all_cjk(out->text)) return st;
         st = fd_ocr_read(eng, img, box, FD_OCR_MEASURE, &again, dg);
+        if (st == FD_OK && has_digit(again.text)) {
+            char *rel = relation_from_line(out->text, again.text);
+            if (rel) {
+                fd_free(again.text);
+                again.text = rel;
+            }
+        }
         if (st == FD_OK && has_digit(again.text)) {
             char *merged = merge_unit(out->text, again.text, rc->env->ocr_config->measure_charset);
             if (merged) {
