@@ -520,6 +520,21 @@ static fd_status insert_point(fd_ocr_text *t, int k)
     return FD_OK;
 }
 
+/* Removes every '|' from s, and a '[' at its start or ']' at its end
+ * without a partner (the same remnants, read with a serif). */
+static void drop_bars(char *s)
+{
+    char *r = s, *w = s;
+    size_t n;
+    for (; *r; r++)
+        if (*r != '|') *w++ = *r;
+    *w = '\0';
+    n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ')) n--;
+    if (n > 0 && s[n - 1] == ']' && strchr(s, '[') == NULL) s[--n] = '\0';
+    if (s[0] == '[' && strchr(s, ']') == NULL) memmove(s, s + 1, strlen(s));
+}
+
 static int blank(const char *s)
 {
     for (; s && *s; s++)
@@ -792,6 +807,10 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 if (st == FD_OK && !has_word_char(line.text)) line.text[0] = '\0';
                 if (st == FD_OK && k == n - 1) strip_trailing_comma(line.text);
             }
+            /* A vertical stroke read as '|' is a ruling line's remnant at
+             * the edge of a skewed cell (or a rule fragment inside a merged
+             * one): the forms' text has no such character. */
+            if (st == FD_OK && line.text) drop_bars(line.text);
             if (st == FD_OK && line.text && line.text[0]) {
                 double w = (double)strlen(line.text);
                 if (text.len) fd_buf_puts(&text, "\n");
