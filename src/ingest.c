@@ -1000,7 +1000,7 @@ static int suppress_gray_seals(PIX *gray, int dpi)
     /* Official seals are 38..45 mm across; the blob found is often only
      * the lighter part of one (about 0.8 inch on generated scans). Out of
      * memory on the way, the page is left as it is: this step only helps. */
-    int min_side = dpi * 4 / 5, max_side = dpi * 5 / 2, close = dpi / 3 + 1;
+    int min_side = dpi * 4 / 5, max_side = dpi * 5 / 2, close = dpi / 5 + 1;
     w = pixGetWidth(gray);
     h = pixGetHeight(gray);
     /* On a faded page the ink itself is mid gray and cannot be told from
