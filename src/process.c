@@ -350,6 +350,38 @@ static char *relation_from_line(const char *line_text, const char *measure)
     return fd_buf_take(&b);
 }
 
+/* The '%' sign's upper circle is now and then read as one more digit
+ * ("98%" → "989%"). A percent reading above 100 with three or more digits
+ * before the sign gets the reading without its last digit as an
+ * alternative, so that a check it decides is ocr_suspect. */
+static fd_status add_percent_digit_alternative(fd_ocr_text *t)
+{
+    const char *pct = t->text ? strchr(t->text, '%') : NULL;
+    const char *d;
+    size_t digits = 0;
+    double value;
+    void *items;
+    size_t cap;
+    char buf[64];
+    if (pct == NULL || pct[1] != '\0' || pct - t->text < 3 || (size_t)(pct - t->text) >= sizeof buf)
+        return FD_OK;
+    for (d = pct; d > t->text && ((d[-1] >= '0' && d[-1] <= '9') || d[-1] == '.'); d--)
+        if (d[-1] != '.') digits++;
+    if (digits < 3) return FD_OK;
+    value = strtod(d, NULL);
+    if (!(value > 100.0) || pct[-1] == '.') return FD_OK;
+    fd_snprintf(buf, sizeof buf, "%.*s%%", (int)(pct - t->text - 1), t->text);
+    cap = t->n_alternatives;
+    items = t->alternatives;
+    if (fd_array_reserve(&items, &cap, t->n_alternatives + 1, sizeof *t->alternatives) != 0)
+        return FD_ERR_NOMEM;
+    t->alternatives = items;
+    t->alternatives[t->n_alternatives] = fd_strdup(buf);
+    if (t->alternatives[t->n_alternatives] == NULL) return FD_ERR_NOMEM;
+    t->n_alternatives++;
+    return FD_OK;
+}
+
 /* Reads box in the mode that suits the kind, with a second reading where
  * the first does not make a value of that kind. */
 static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4], int cls,
@@ -362,7 +394,8 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
     if (cls == KIND_CLASS_NUMBER) {
         fd_num n;
         st = fd_ocr_read(eng, img, box, FD_OCR_NUMBER, out, dg);
-        if (st == FD_OK && !out->empty && add_dropped_point_alternatives(out) != FD_OK)
+        if (st == FD_OK && !out->empty &&
+            (add_dropped_point_alternatives(out) != FD_OK || add_percent_digit_alternative(out) != FD_OK))
             return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
         if (st != FD_OK || out->empty || fd_parse_amount(out->text, &n) != FD_PARSE_INVALID ||
             fd_parse_percent(out->text, &n) != FD_PARSE_INVALID)
@@ -418,6 +451,8 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
             fd_status pst = FD_OK;
             memset(&m, 0, sizeof m);
             if (fd_parse_measure(again.text, &m, &pst) == FD_PARSE_OK && m.value.present) {
+                if (add_percent_digit_alternative(&again) != FD_OK)
+                    st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
                 fd_ocr_text_clear(out);
                 *out = again;
                 memset(&again, 0, sizeof again);
