@@ -184,8 +184,9 @@ static const char *bare_message(const char *msg, const char *path, int page)
 #define REPAIRED_CONF 50.0
 
 /* Repairs in place what the number model gets wrong without a doubt: runs of
- * '.' or ',' collapsed to one, separators at either end dropped, a decimal
- * comma made a point. Returns 1 when the text changed. */
+ * '.' or ',' collapsed to one, separators at either end dropped, thousands
+ * separators read as points made commas, a decimal comma made a point.
+ * Returns 1 when the text changed. */
 static int repair_number(char *s)
 {
     char *r = s, *w = s;
@@ -201,6 +202,19 @@ static int repair_number(char *s)
     }
     while (w > s && (w[-1] == '.' || w[-1] == ',' || w[-1] == ' ')) w--, changed = 1;
     *w = '\0';
+    /* Several '.' where every one but the last has three digits after
+     * it: those are thousands separators read as points (130.220.52). */
+    {
+        char *first = strchr(s, '.'), *last = strrchr(s, '.'), *q;
+        int groups_ok = first != NULL && first != last;
+        for (q = first; groups_ok && q && q != last; q = strchr(q + 1, '.'))
+            groups_ok = q[1] >= '0' && q[1] <= '9' && q[2] >= '0' && q[2] <= '9' && q[3] >= '0' &&
+                        q[3] <= '9' && (q[4] == '.' || q[4] == ',');
+        if (groups_ok) {
+            for (q = first; q != last; q = strchr(q + 1, '.')) *q = ',';
+            changed = 1;
+        }
+    }
     /* No '.' and a last ',' with one or two digits after it: that comma is
      * the decimal point (a thousands separator has three digits after it). */
     if (strchr(s, '.') == NULL) {
