@@ -183,131 +183,7 @@ static const char *bare_message(const char *msg, const char *path, int page)
  * default low_confidence of 60). */
 #define REPAIRED_CONF 50.0
 
-/* Repairs in place what the number model gets wrong without a doubt: runs of
- * '.' or ',' collapsed to one, separators at either end dropped, thousands
- * separators read as points made commas, a decimal comma made a point.
- * Returns 1 when the text changed. */
-static int repair_number(char *s)
-{
-    char *r = s, *w = s;
-    int changed = 0;
-    if (s == NULL) return 0;
-    while (*r == '.' || *r == ',' || *r == ' ') r++, changed = 1;
-    for (; *r; r++) {
-        if ((*r == '.' || *r == ',') && (r[1] == '.' || r[1] == ',')) {
-            changed = 1;
-            continue;
-        }
-        *w++ = *r;
-    }
-    while (w > s && (w[-1] == '.' || w[-1] == ',' || w[-1] == ' ')) w--, changed = 1;
-    *w = '\0';
-    /* Several '.' where every one but the last has three digits after
-     * it: those are thousands separators read as points (130.220.52). */
-    {
-        char *first = strchr(s, '.'), *last = strrchr(s, '.'), *q;
-        int groups_ok = first != NULL && first != last;
-        for (q = first; groups_ok && q && q != last; q = strchr(q + 1, '.'))
-            groups_ok = q[1] >= '0' && q[1] <= '9' && q[2] >= '0' && q[2] <= '9' && q[3] >= '0' &&
-                        q[3] <= '9' && (q[4] == '.' || q[4] == ',');
-        if (groups_ok) {
-            for (q = first; q != last; q = strchr(q + 1, '.')) *q = ',';
-            changed = 1;
-        }
-    }
-    /* No '.' and a last ',' with one or two digits after it: that comma is
-     * the decimal point (a thousands separator has three digits after it). */
-    if (strchr(s, '.') == NULL) {
-        char *c = strrchr(s, ',');
-        if (c && c[1] >= '0' && c[1] <= '9' &&
-            (c[2] == '\0' || c[2] == '%' ||
-             (c[2] >= '0' && c[2] <= '9' && (c[3] == '\0' || c[3] == '%')))) {
-            *c = '.';
-            changed = 1;
-        }
-    }
-    return changed;
-}
 
-static int is_num_char(char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; }
-
-/* 1 when s is a non-empty run of CJK characters that all appear in
- * charset (the measure alphabet's units). */
-static int is_unit_text(const char *s, const char *charset)
-{
-    int any = 0;
-    while (*s) {
-        const char *start = s;
-        char one[8];
-        long cp = fd_utf8_next(&s);
-        size_t n = (size_t)(s - start);
-        if (cp < 0x3400 || n >= sizeof one) return 0;
-        memcpy(one, start, n);
-        one[n] = '\0';
-        if (strstr(charset, one) == NULL) return 0;
-        any = 1;
-    }
-    return any;
-}
-
-/* The measure alphabet reads a CJK unit after the digits as more digits
- * or % (万元 → 47, 名 → %, 月 → 8) or drops it, where the text model read
- * the unit right but not always the operator. When the text reading ends
- * in a number and a unit of the alphabet, and the measure reading's digits
- * start with that number and go on without a unit (or stop), the result is
- * the measure reading's operator, the text reading's number and unit. NULL
- * when the rule does not apply (or out of memory). */
-static char *merge_unit(const char *line_text, const char *measure, const char *unit_charset)
-{
-    const char *l_num = NULL, *l_end = NULL, *p, *m_num, *m_tail;
-    char line[256], ld[64], md[64];
-    size_t nl = 0, nm = 0, k = 0;
-    fd_buf b;
-    if (line_text == NULL || measure == NULL) return NULL;
-    /* The engine ends a line with '\n' and may space the glyphs. */
-    for (p = line_text; *p && k + 1 < sizeof line; p++)
-        if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') line[k++] = *p;
-    line[k] = '\0';
-    /* The text reading: the last run of digits, then a unit to the end. */
-    for (p = line; *p; p++) {
-        if (is_num_char(*p) && (p == line || !is_num_char(p[-1])) && *p != '.' && *p != ',') l_num = p;
-    }
-    if (l_num == NULL) return NULL;
-    for (l_end = l_num; is_num_char(*l_end); l_end++)
-        if (*l_end >= '0' && *l_end <= '9' && nl + 1 < sizeof ld) ld[nl++] = *l_end;
-    ld[nl] = '\0';
-    if (nl == 0 || !is_unit_text(l_end, unit_charset)) return NULL;
-    /* The measure reading: digits, then no CJK at all. */
-    for (m_num = measure; *m_num && !(*m_num >= '0' && *m_num <= '9'); m_num++) {
-    }
-    if (*m_num == '\0') return NULL;
-    for (m_tail = m_num; *m_tail; m_tail++) {
-        if ((unsigned char)*m_tail >= 0x80) return NULL;
-        if (*m_tail >= '0' && *m_tail <= '9' && nm + 1 < sizeof md) md[nm++] = *m_tail;
-    }
-    md[nm] = '\0';
-    /* The measure reading stops inside the text reading's number (a
-     * digit and the unit dropped): the text reading's number and unit. */
-    if (nm < nl && strncmp(md, ld, nm) == 0 && strspn(m_num, "0123456789.,") == strlen(m_num)) {
-        fd_buf_init(&b);
-        fd_buf_append(&b, measure, (size_t)(m_num - measure));
-        fd_buf_puts(&b, l_num);
-        return fd_buf_take(&b);
-    }
-    if (strncmp(md, ld, nl) != 0) return NULL;
-    /* The same digits and nothing after them: the unit was dropped. */
-    if (nm == nl && strcmp(md, ld) == 0 && strcspn(m_num, "%") == strlen(m_num)) {
-        fd_buf_init(&b);
-        fd_buf_puts(&b, measure);
-        fd_buf_puts(&b, l_end);
-        return fd_buf_take(&b);
-    }
-    if (nm <= nl && strchr(m_num, '%') == NULL) return NULL; /* nothing read in the unit's place */
-    fd_buf_init(&b);
-    fd_buf_append(&b, measure, (size_t)(m_num - measure));
-    fd_buf_puts(&b, l_num);
-    return fd_buf_take(&b);
-}
 
 /* The digit model drops a decimal point now and then (2659463.34 read as
  * 265946334). A reading of three or more digits and nothing else gets the
@@ -336,33 +212,6 @@ static fd_status add_dropped_point_alternatives(fd_ocr_text *t)
     return FD_OK;
 }
 
-/* ≥ read as '2' by the measure alphabet ("≥95%" → "295%") while the text
- * model, dropping the bar, read a '>' there ("> 95%"): neither model reads
- * a '2' as '>', so the glyph is ≥. Returns the corrected measure reading,
- * or NULL when the readings do not show this (or out of memory). */
-static char *relation_from_line(const char *line_text, const char *measure)
-{
-    char line[256];
-    const char *l = line, *m = measure;
-    size_t k = 0, i;
-    fd_buf b;
-    for (; line_text && *line_text && k + 1 < sizeof line; line_text++)
-        if (*line_text != ' ' && *line_text != '\n' && *line_text != '\t' && *line_text != '\r')
-            line[k++] = *line_text;
-    line[k] = '\0';
-    if (measure == NULL || m[0] != '2' || !(m[1] >= '0' && m[1] <= '9')) return NULL;
-    if (l[0] == '>') l += 1;
-    else if (strncmp(l, "\xEF\xBC\x9E", 3) == 0 || strncmp(l, "\xE2\x89\xA5", 3) == 0) l += 3; /* ＞ ≥ */
-    else return NULL;
-    /* The digits after the operator agree. */
-    for (i = 0; m[1 + i] >= '0' && m[1 + i] <= '9'; i++)
-        if (l[i] != m[1 + i]) return NULL;
-    if (i == 0 || (l[i] >= '0' && l[i] <= '9')) return NULL;
-    fd_buf_init(&b);
-    fd_buf_puts(&b, "\xE2\x89\xA5"); /* ≥ */
-    fd_buf_puts(&b, m + 1);
-    return fd_buf_take(&b);
-}
 
 /* The '%' sign's upper circle is now and then read as one more digit
  * ("98%" → "989%"). A percent reading above 100 with three or more digits
@@ -417,7 +266,7 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         /* The engine's usual slips in a number: a doubled decimal point,
          * a stray separator at either end. Repaired readings keep a low
          * confidence so that a check they decide is marked ocr_suspect. */
-        if (repair_number(out->text)) {
+        if (fd_repair_number(out->text)) {
             if (fd_parse_amount(out->text, &n) == FD_PARSE_OK || fd_parse_percent(out->text, &n) == FD_PARSE_OK) {
                 if (out->conf > REPAIRED_CONF) out->conf = REPAIRED_CONF;
                 return FD_OK;
@@ -441,14 +290,14 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         if (st != FD_OK || out->empty || all_cjk(out->text)) return st;
         st = fd_ocr_read(eng, img, box, FD_OCR_MEASURE, &again, dg);
         if (st == FD_OK && has_digit(again.text)) {
-            char *rel = relation_from_line(out->text, again.text);
+            char *rel = fd_measure_relation_from_line(out->text, again.text);
             if (rel) {
                 fd_free(again.text);
                 again.text = rel;
             }
         }
         if (st == FD_OK && has_digit(again.text)) {
-            char *merged = merge_unit(out->text, again.text, rc->env->ocr_config->measure_charset);
+            char *merged = fd_merge_measure_unit(out->text, again.text, rc->env->ocr_config->measure_charset);
             if (merged) {
                 size_t k;
                 fd_free(again.text);

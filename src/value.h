@@ -54,4 +54,26 @@ int fd_decimals_of(double v);
  * tolerance for a stated number with that many decimals. */
 double fd_tolerance(int decimals);
 
+/* Reading repairs: what the OCR models get wrong in a way the text shows.
+ * Pure; a returned string is new (fd_free), NULL when the repair does not
+ * apply or allocation fails. */
+
+/* Repairs a number reading in place: runs of '.' or ',' collapsed to one,
+ * separators at either end dropped, thousands separators read as points
+ * made commas ("130.220.52" → "130,220.52"), a decimal comma made a point
+ * ("12,5" → "12.5"). Returns 1 when the text changed. */
+int fd_repair_number(char *s);
+
+/* A measure read twice: line_text by the text model, measure with the
+ * measure alphabet, which reads a CJK unit after the digits as more digits
+ * or % ("≤1047" for ≤10万元), drops it ("≤5" for ≤5万元) or stops short
+ * ("≥2" for ≥24人). When line_text ends in a number and a unit whose
+ * characters are all in unit_charset and the digits agree as described,
+ * returns the measure's operator with line_text's number and unit. */
+char *fd_merge_measure_unit(const char *line_text, const char *measure, const char *unit_charset);
+
+/* ≥ read as '2' by the measure alphabet ("295%") and as '>' (bar dropped)
+ * by the text model ("> 95%"): returns "≥95%". */
+char *fd_measure_relation_from_line(const char *line_text, const char *measure);
+
 #endif /* FD_VALUE_H */

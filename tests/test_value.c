@@ -365,6 +365,97 @@ static void test_decimals_tolerance(void)
     T_EQ_DBL(fd_tolerance(-1), 0.51, 1e-12);
 }
 
+/* ---------------------------------------------------- reading repairs */
+
+typedef struct repair_case {
+    const char *in;
+    const char *out;
+    int changed;
+} repair_case;
+
+static const repair_case repair_cases[] = {
+    {"12..5", "12.5", 1},
+    {".125", "125", 1},
+    {"125.", "125", 1},
+    {"12,5", "12.5", 1},             /* decimal comma */
+    {"12,50%", "12.50%", 1},
+    {"1,234", "1,234", 0},           /* a thousands separator stays */
+    {"130.220.52", "130,220.52", 1}, /* separators read as points */
+    {"1.234.567.89", "1,234,567.89", 1},
+    {"1.23.45", "1.23.45", 0},       /* not three digits after the first: left alone */
+    {"2659463.34", "2659463.34", 0},
+    {"", "", 0},
+};
+
+typedef struct merge_case {
+    const char *line;    /* text model's reading */
+    const char *measure; /* measure alphabet's reading */
+    const char *out;     /* NULL: no change */
+} merge_case;
+
+#define UNITS "人个次项元万月天名户场套"
+
+static const merge_case merge_cases[] = {
+    {"\xE5\x92\x8C" "10万元\n", "1047", "10万元"},   /* 和10万元 / 1047: unit read as digits */
+    {"≤10万元", "≤1047", "≤10万元"},
+    {"≥42名", "≥42%", "≥42名"},                        /* unit read as % */
+    {"≤5万元", "≤5", "≤5万元"},                          /* unit dropped */
+    {"≥24人", "≥2", "≥24人"},                            /* cut short */
+    {"=1个", "=14", "=1个"},
+    {"95%", "95%", NULL},                                /* % is no CJK unit */
+    {"规范", "5", NULL},                                 /* no number in the text reading */
+    {"≤30万元", "≤38077", NULL},                         /* digits disagree */
+    {"10万无", "1047", NULL},                            /* 无 is no unit of the alphabet */
+    {"12人", "12人", NULL},                              /* the measure reading has its unit */
+};
+
+typedef struct relation_case {
+    const char *line;
+    const char *measure;
+    const char *out;
+} relation_case;
+
+static const relation_case relation_cases[] = {
+    {"> 95%", "295%", "≥95%"},
+    {">85%\n", "285%", "≥85%"},
+    {"＞80%", "280%", "≥80%"},
+    {"25%", "25%", NULL},     /* a real 2 */
+    {"> 95%", ">95%", NULL},  /* the measure reading has no 2 */
+    {"> 96%", "295%", NULL},  /* digits disagree */
+    {"> 95%", "2", NULL},
+};
+
+static void test_reading_repairs(void)
+{
+    size_t i;
+    for (i = 0; i < N_ELEMS(repair_cases); i++) {
+        char buf[64];
+        int changed;
+        fd_snprintf(buf, sizeof buf, "%s", repair_cases[i].in);
+        changed = fd_repair_number(buf);
+        T_CHECK_MSG(strcmp(buf, repair_cases[i].out) == 0 && changed == repair_cases[i].changed,
+                    "repair(\"%s\") = \"%s\" (%d), want \"%s\" (%d)", repair_cases[i].in, buf, changed,
+                    repair_cases[i].out, repair_cases[i].changed);
+    }
+    for (i = 0; i < N_ELEMS(merge_cases); i++) {
+        char *m = fd_merge_measure_unit(merge_cases[i].line, merge_cases[i].measure, UNITS);
+        T_CHECK_MSG(fd_test_streq(m, merge_cases[i].out), "merge(\"%s\", \"%s\") = \"%s\", want \"%s\"",
+                    merge_cases[i].line, merge_cases[i].measure, m ? m : "(null)",
+                    merge_cases[i].out ? merge_cases[i].out : "(null)");
+        fd_free(m);
+    }
+    for (i = 0; i < N_ELEMS(relation_cases); i++) {
+        char *r = fd_measure_relation_from_line(relation_cases[i].line, relation_cases[i].measure);
+        T_CHECK_MSG(fd_test_streq(r, relation_cases[i].out),
+                    "relation(\"%s\", \"%s\") = \"%s\", want \"%s\"", relation_cases[i].line,
+                    relation_cases[i].measure, r ? r : "(null)",
+                    relation_cases[i].out ? relation_cases[i].out : "(null)");
+        fd_free(r);
+    }
+    T_CHECK(fd_merge_measure_unit(NULL, "1", UNITS) == NULL);
+    T_CHECK(fd_measure_relation_from_line("> 9", NULL) == NULL);
+}
+
 int main(void)
 {
     test_amount_percent();
@@ -372,5 +463,6 @@ int main(void)
     test_normalize();
     test_is_null();
     test_decimals_tolerance();
+    test_reading_repairs();
     return fd_test_summary("test_value");
 }

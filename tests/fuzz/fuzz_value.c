@@ -1,5 +1,6 @@
 /*
- * Fuzz target: the value parsers (value.h) on arbitrary bytes. The parsers
+ * Fuzz target: the value parsers and reading repairs (value.h) on
+ * arbitrary bytes. The parsers
  * take NUL-terminated text, so the input is copied with a terminator; an
  * embedded NUL just ends the text early, as it would for a cell reading.
  */
@@ -34,6 +35,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (norm != NULL && (!fd_utf8_valid(norm, strlen(norm)) || strlen(norm) > 3 * size)) abort();
     fd_free(norm);
     (void)fd_text_is_null(text);
+    {
+        /* The reading repairs: the input split at its first newline into
+         * a text-model and a measure-alphabet reading. */
+        char *nl = strchr(text, '\n'), *r;
+        const char *measure = nl ? nl + 1 : text;
+        char *copy = malloc(size + 1);
+        if (copy != NULL) {
+            memcpy(copy, text, size + 1);
+            (void)fd_repair_number(copy);
+            if (strlen(copy) > strlen(text)) abort(); /* repairs never lengthen */
+            free(copy);
+        }
+        if (nl) *nl = '\0';
+        r = fd_merge_measure_unit(text, measure, "\xE4\xBA\xBA\xE4\xB8\xAA\xE4\xB8\x87\xE5\x85\x83");
+        fd_free(r);
+        r = fd_measure_relation_from_line(text, measure);
+        fd_free(r);
+    }
     free(text);
     return 0;
 }
