@@ -488,10 +488,13 @@ int fd_repair_number(char *s)
 static int is_num_char(char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; }
 
 /* 1 when s is a non-empty run of CJK characters that all appear in
- * charset (the measure alphabet's units). */
+ * charset (the measure alphabet's units), or a lone '%'. */
 static int is_unit_text(const char *s, const char *charset)
 {
     int any = 0;
+    /* The percent sign alone: the measure alphabet reads it as a digit
+     * now and then ("85%" → "853"). */
+    if (strcmp(s, "%") == 0) return 1;
     while (*s) {
         const char *start = s;
         char one[8];

@@ -68,7 +68,8 @@ int fd_repair_number(char *s);
  * measure alphabet, which reads a CJK unit after the digits as more digits
  * or % ("≤1047" for ≤10万元), drops it ("≤5" for ≤5万元) or stops short
  * ("≥2" for ≥24人). When line_text ends in a number and a unit whose
- * characters are all in unit_charset and the digits agree as described,
+ * characters are all in unit_charset (or '%', which the alphabet reads as
+ * a digit now and then) and the digits agree as described,
  * returns the measure's operator with line_text's number and unit. */
 char *fd_merge_measure_unit(const char *line_text, const char *measure, const char *unit_charset);
 

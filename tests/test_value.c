@@ -402,7 +402,10 @@ static const merge_case merge_cases[] = {
     {"≤5万元", "≤5", "≤5万元"},                          /* unit dropped */
     {"≥24人", "≥2", "≥24人"},                            /* cut short */
     {"=1个", "=14", "=1个"},
-    {"95%", "95%", NULL},                                /* % is no CJK unit */
+    {"85%", "853", "85%"},                               /* % read as a digit */
+    {"85%", "85", "85%"},                                /* % dropped */
+    {"95%", "95%", "95%"},                               /* agreeing readings: the same */
+    {"95%", "96%", NULL},                                /* digits disagree */
     {"规范", "5", NULL},                                 /* no number in the text reading */
     {"≤30万元", "≤38077", NULL},                         /* digits disagree */
     {"10万无", "1047", NULL},                            /* 无 is no unit of the alphabet */
