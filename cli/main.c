@@ -14,10 +14,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>

@@ -52,14 +52,64 @@ void fd_ocr_config_default(fd_ocr_config *cfg)
     cfg->alternative_min_conf = 25;
 }
 
-void fd_ocr_text_clear(fd_ocr_text *t)
+void fd_ocr_text_clear_alternatives(fd_ocr_text *t)
 {
     size_t i;
     if (t == NULL) return;
-    fd_free(t->text);
     for (i = 0; i < t->n_alternatives; i++) fd_free(t->alternatives[i]);
     fd_free(t->alternatives);
+    t->alternatives = NULL;
+    t->n_alternatives = 0;
+}
+
+void fd_ocr_text_clear(fd_ocr_text *t)
+{
+    if (t == NULL) return;
+    fd_free(t->text);
+    fd_ocr_text_clear_alternatives(t);
     memset(t, 0, sizeof *t);
+}
+
+fd_status fd_ocr_text_add_alternative(fd_ocr_text *t, const char *alt)
+{
+    void *items = t->alternatives;
+    size_t cap = t->n_alternatives;
+    char *copy = fd_strdup(alt);
+    if (copy == NULL || fd_array_reserve(&items, &cap, t->n_alternatives + 1, sizeof *t->alternatives) != 0) {
+        fd_free(copy);
+        return FD_ERR_NOMEM;
+    }
+    t->alternatives = items;
+    t->alternatives[t->n_alternatives++] = copy;
+    return FD_OK;
+}
+
+/* Replaces drop bytes of t's text at byte offset at with insert. */
+static fd_status splice_text(fd_ocr_text *t, size_t at, size_t drop, const char *insert)
+{
+    fd_buf b;
+    char *fixed;
+    fd_buf_init(&b);
+    fd_buf_append(&b, t->text, at);
+    fd_buf_puts(&b, insert);
+    fd_buf_puts(&b, t->text + at + drop);
+    fixed = fd_buf_take(&b);
+    if (fixed == NULL) return FD_ERR_NOMEM;
+    fd_free(t->text);
+    t->text = fixed;
+    return FD_OK;
+}
+
+/* Bounding boxes of the connected components of [x0,x1)×[y0,y1) of bin,
+ * in the coordinates of that box; NULL when out of memory. */
+static BOXA *component_boxes(PIX *bin, int x0, int y0, int x1, int y1)
+{
+    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *crop = clip ? pixClipRectangle(bin, clip, NULL) : NULL;
+    BOXA *boxa = crop ? pixConnCompBB(crop, 8) : NULL;
+    boxDestroy(&clip);
+    pixDestroy(&crop);
+    return boxa;
 }
 
 static fd_status slot_start(tess_slot *slot, const fd_ocr_config *cfg, const char *language,
@@ -371,22 +421,12 @@ done:
 static fd_status fix_leading_relation(fd_ocr_text *t, int rel)
 {
     const char *glyph = rel == '>' ? "\xE2\x89\xA5" : "\xE2\x89\xA4"; /* ≥ ≤ */
-    const char *s = t->text ? t->text : "", *rest = s;
-    fd_buf b;
-    char *fixed;
+    const char *s = t->text ? t->text : "";
     if (strncmp(s, glyph, 3) == 0 || strncmp(s, rel == '>' ? ">=" : "<=", 2) == 0) return FD_OK;
     if ((s[0] == '2' || s[0] == '=' || s[0] == '>' || s[0] == '<') && s[1] >= '0' && s[1] <= '9')
-        rest = s + 1;
-    else if (!(s[0] >= '0' && s[0] <= '9'))
-        return FD_OK; /* something else leads: leave the reading alone */
-    fd_buf_init(&b);
-    fd_buf_puts(&b, glyph);
-    fd_buf_puts(&b, rest);
-    fixed = fd_buf_take(&b);
-    if (fixed == NULL) return FD_ERR_NOMEM;
-    fd_free(t->text);
-    t->text = fixed;
-    return FD_OK;
+        return splice_text(t, 0, 1, glyph);
+    if (s[0] >= '0' && s[0] <= '9') return splice_text(t, 0, 0, glyph);
+    return FD_OK; /* something else leads: leave the reading alone */
 }
 
 /* 1 when the first glyph of [x0,x1)×[y0,y1) stands apart from the rest
@@ -398,12 +438,9 @@ static fd_status fix_leading_relation(fd_ocr_text *t, int rel)
  * wider gap. */
 static int fullwidth_lead(PIX *bin, int x0, int y0, int x1, int y1, double min_gap)
 {
-    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *crop = clip ? pixClipRectangle(bin, clip, NULL) : NULL;
-    BOXA *boxa = crop ? pixConnCompBB(crop, 8) : NULL;
+    BOXA *boxa = component_boxes(bin, x0, y0, x1, y1);
     l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
     int first_x0 = INT32_MAX, first_x1 = -1, next_x0 = INT32_MAX, height = y1 - y0, pass;
-    boxDestroy(&clip);
     /* Pass 0: the leftmost component; 1: the first glyph is every
      * component starting within a quarter of the height of it (the two
      * bars of =); 2: the next glyph. Specks are ignored. */
@@ -418,7 +455,6 @@ static int fullwidth_lead(PIX *bin, int x0, int y0, int x1, int y1, double min_g
         }
     }
     boxaDestroy(&boxa);
-    pixDestroy(&crop);
     if (first_x1 < 0 || next_x0 == INT32_MAX || height <= 0) return 0;
     return (double)(next_x0 - first_x1) >= min_gap * (double)height;
 }
@@ -427,17 +463,10 @@ static int fullwidth_lead(PIX *bin, int x0, int y0, int x1, int y1, double min_g
  * = → ＝). */
 static fd_status widen_leading_operator(fd_ocr_text *t)
 {
-    const char *wide = t->text[0] == '>' ? "\xEF\xBC\x9E" : t->text[0] == '<' ? "\xEF\xBC\x9C" : "\xEF\xBC\x9D";
-    fd_buf b;
-    char *fixed;
-    fd_buf_init(&b);
-    fd_buf_puts(&b, wide);
-    fd_buf_puts(&b, t->text + 1);
-    fixed = fd_buf_take(&b);
-    if (fixed == NULL) return FD_ERR_NOMEM;
-    fd_free(t->text);
-    t->text = fixed;
-    return FD_OK;
+    return splice_text(t, 0, 1,
+                       t->text[0] == '>'   ? "\xEF\xBC\x9E"
+                       : t->text[0] == '<' ? "\xEF\xBC\x9C"
+                                           : "\xEF\xBC\x9D");
 }
 
 /* 1 when s has a letter, a digit or a CJK ideograph. */
@@ -471,12 +500,9 @@ static void strip_trailing_comma(char *s)
  * below the baseline and is taller). */
 static int dropped_point_position(PIX *bin, int x0, int y0, int x1, int y1, int n_digits)
 {
-    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *crop = clip ? pixClipRectangle(bin, clip, NULL) : NULL;
-    BOXA *boxa = crop ? pixConnCompBB(crop, 8) : NULL;
+    BOXA *boxa = component_boxes(bin, x0, y0, x1, y1);
     l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
     int height = y1 - y0, glyphs = 0, dots = 0, dot_x = 0, left = 0, k = -1;
-    boxDestroy(&clip);
     for (i = 0; i < n; i++) {
         l_int32 bx, by, bw, bh;
         boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
@@ -500,24 +526,7 @@ static int dropped_point_position(PIX *bin, int x0, int y0, int x1, int y1, int 
     if (left >= 1 && left < n_digits) k = left;
 done:
     boxaDestroy(&boxa);
-    pixDestroy(&crop);
     return k;
-}
-
-/* Puts '.' after the first k characters of t. */
-static fd_status insert_point(fd_ocr_text *t, int k)
-{
-    fd_buf b;
-    char *fixed;
-    fd_buf_init(&b);
-    fd_buf_append(&b, t->text, (size_t)k);
-    fd_buf_puts(&b, ".");
-    fd_buf_puts(&b, t->text + k);
-    fixed = fd_buf_take(&b);
-    if (fixed == NULL) return FD_ERR_NOMEM;
-    fd_free(t->text);
-    t->text = fixed;
-    return FD_OK;
 }
 
 /* Removes every '|' from s, and a '[' at its start or ']' at its end
@@ -775,38 +784,28 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             }
             st = recognize(eng, &eng->text, framed, dpi, mode == FD_OCR_RAW_LINE ? mode : FD_OCR_LINE,
                            page->page, box, &line, dg);
-            pixDestroy(&framed);
             /* The engine now and then returns nothing for a short line of
              * clear ink: its line finder drops the line at some scales.
-             * Read it again at a larger scale, then as a raw line (no line
-             * finding). */
+             * Read it again at a larger scale, then (the first image) as a
+             * raw line, with no line finding. */
             if (st == FD_OK && blank(line.text)) {
-                framed = prepare_ink(gray, lx0, top[k], lx1, bottom[k], text_margin, x0, y0, x1, y1,
-                                     bottom[k] - top[k], eng->cfg.line_height * 3 / 2);
-                if (framed == NULL) {
+                PIX *larger = prepare_ink(gray, lx0, top[k], lx1, bottom[k], text_margin, x0, y0, x1,
+                                          y1, bottom[k] - top[k], eng->cfg.line_height * 3 / 2);
+                if (larger == NULL)
                     st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
-                    break;
-                }
-                fd_ocr_text_clear(&line);
-                st = recognize(eng, &eng->text, framed, dpi, FD_OCR_LINE, page->page, box, &line, dg);
-                pixDestroy(&framed);
+                else
+                    st = recognize(eng, &eng->text, larger, dpi, FD_OCR_LINE, page->page, box, &line, dg);
+                pixDestroy(&larger);
             }
-            if (st == FD_OK && blank(line.text)) {
-                framed = prepare_ink(gray, lx0, top[k], lx1, bottom[k], text_margin, x0, y0, x1, y1,
-                                     bottom[k] - top[k], eng->cfg.line_height);
-                if (framed == NULL) {
-                    st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
-                    break;
-                }
-                fd_ocr_text_clear(&line);
+            if (st == FD_OK && blank(line.text) && mode != FD_OCR_RAW_LINE) {
                 st = recognize(eng, &eng->text, framed, dpi, FD_OCR_RAW_LINE, page->page, box, &line, dg);
-                pixDestroy(&framed);
                 /* A raw line reads anything: remnants of a rule or specks
                  * come back as | or - . Only letters, digits or CJK count;
                  * a comma it adds at the end of a cell's last line goes. */
                 if (st == FD_OK && !has_word_char(line.text)) line.text[0] = '\0';
                 if (st == FD_OK && k == n - 1) strip_trailing_comma(line.text);
             }
+            pixDestroy(&framed);
             /* A vertical stroke read as '|' is a ruling line's remnant at
              * the edge of a skewed cell (or a rule fragment inside a merged
              * one): the forms' text has no such character. */
@@ -879,14 +878,10 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             strspn(out->text, "0123456789") == strlen(out->text)) {
             int k = dropped_point_position(bin, bx0, by0, bx1 + 1, by1 + 1, (int)strlen(out->text));
             if (k > 0) {
-                size_t a;
-                st = insert_point(out, k);
+                st = splice_text(out, (size_t)k, 0, ".");
                 if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
                 /* The per-symbol alternatives were of the reading without it. */
-                for (a = 0; a < out->n_alternatives; a++) fd_free(out->alternatives[a]);
-                fd_free(out->alternatives);
-                out->alternatives = NULL;
-                out->n_alternatives = 0;
+                fd_ocr_text_clear_alternatives(out);
             }
         }
         if (st == FD_OK && mode == FD_OCR_MEASURE) {

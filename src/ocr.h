@@ -51,6 +51,14 @@ typedef struct fd_ocr_text {
 
 void fd_ocr_text_clear(fd_ocr_text *t);
 
+/* Appends a copy of alt to t's alternatives. FD_ERR_NOMEM on failure (t
+ * keeps what it had). */
+fd_status fd_ocr_text_add_alternative(fd_ocr_text *t, const char *alt);
+
+/* Drops t's alternatives: for when its text was changed after reading and
+ * they no longer describe it. */
+void fd_ocr_text_clear_alternatives(fd_ocr_text *t);
+
 typedef struct fd_ocr_engine fd_ocr_engine;
 
 /* One engine per thread; creation loads the language model once. */

@@ -183,35 +183,22 @@ static const char *bare_message(const char *msg, const char *path, int page)
  * default low_confidence of 60). */
 #define REPAIRED_CONF 50.0
 
-
-
 /* The digit model drops a decimal point now and then (2659463.34 read as
  * 265946334). A reading of three or more digits and nothing else gets the
  * readings with a point before its last two and last one digit as
  * alternatives, so that a check they would make pass is ocr_suspect. */
 static fd_status add_dropped_point_alternatives(fd_ocr_text *t)
 {
-    size_t n = t->text ? strlen(t->text) : 0, k, cut;
-    void *items;
-    size_t cap;
-    if (n < 3 || n > 30) return FD_OK;
-    for (k = 0; k < n; k++)
-        if (t->text[k] < '0' || t->text[k] > '9') return FD_OK;
-    cap = t->n_alternatives;
-    items = t->alternatives;
-    if (fd_array_reserve(&items, &cap, t->n_alternatives + 2, sizeof *t->alternatives) != 0)
-        return FD_ERR_NOMEM;
-    t->alternatives = items;
-    for (cut = 2; cut >= 1; cut--) {
+    size_t n = t->text ? strlen(t->text) : 0, cut;
+    fd_status st = FD_OK;
+    if (n < 3 || n > 30 || strspn(t->text, "0123456789") != n) return FD_OK;
+    for (cut = 2; cut >= 1 && st == FD_OK; cut--) {
         char buf[40];
         fd_snprintf(buf, sizeof buf, "%.*s.%s", (int)(n - cut), t->text, t->text + n - cut);
-        t->alternatives[t->n_alternatives] = fd_strdup(buf);
-        if (t->alternatives[t->n_alternatives] == NULL) return FD_ERR_NOMEM;
-        t->n_alternatives++;
+        st = fd_ocr_text_add_alternative(t, buf);
     }
-    return FD_OK;
+    return st;
 }
-
 
 /* The '%' sign's upper circle is now and then read as one more digit
  * ("98%" → "989%"). A percent reading above 100 with three or more digits
@@ -222,27 +209,15 @@ static fd_status add_percent_digit_alternative(fd_ocr_text *t)
     const char *pct = t->text ? strchr(t->text, '%') : NULL;
     const char *d;
     size_t digits = 0;
-    double value;
-    void *items;
-    size_t cap;
     char buf[64];
     if (pct == NULL || pct[1] != '\0' || pct - t->text < 3 || (size_t)(pct - t->text) >= sizeof buf)
         return FD_OK;
     for (d = pct; d > t->text && ((d[-1] >= '0' && d[-1] <= '9') || d[-1] == '.'); d--)
         if (d[-1] != '.') digits++;
     if (digits < 3) return FD_OK;
-    value = strtod(d, NULL);
-    if (!(value > 100.0) || pct[-1] == '.') return FD_OK;
+    if (!(strtod(d, NULL) > 100.0) || pct[-1] == '.') return FD_OK;
     fd_snprintf(buf, sizeof buf, "%.*s%%", (int)(pct - t->text - 1), t->text);
-    cap = t->n_alternatives;
-    items = t->alternatives;
-    if (fd_array_reserve(&items, &cap, t->n_alternatives + 1, sizeof *t->alternatives) != 0)
-        return FD_ERR_NOMEM;
-    t->alternatives = items;
-    t->alternatives[t->n_alternatives] = fd_strdup(buf);
-    if (t->alternatives[t->n_alternatives] == NULL) return FD_ERR_NOMEM;
-    t->n_alternatives++;
-    return FD_OK;
+    return fd_ocr_text_add_alternative(t, buf);
 }
 
 /* Reads box in the mode that suits the kind, with a second reading where
@@ -290,28 +265,21 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         if (st != FD_OK || out->empty || all_cjk(out->text)) return st;
         st = fd_ocr_read(eng, img, box, FD_OCR_MEASURE, &again, dg);
         if (st == FD_OK && has_digit(again.text)) {
-            char *rel = fd_measure_relation_from_line(out->text, again.text);
+            /* The two readings repair each other (value.h). */
+            char *rel = fd_measure_relation_from_line(out->text, again.text), *merged;
+            fd_measure m;
+            fd_status pst = FD_OK;
             if (rel) {
                 fd_free(again.text);
                 again.text = rel;
             }
-        }
-        if (st == FD_OK && has_digit(again.text)) {
-            char *merged = fd_merge_measure_unit(out->text, again.text, rc->env->ocr_config->measure_charset);
+            merged = fd_merge_measure_unit(out->text, again.text, rc->env->ocr_config->measure_charset);
             if (merged) {
-                size_t k;
                 fd_free(again.text);
                 again.text = merged;
-                for (k = 0; k < again.n_alternatives; k++) fd_free(again.alternatives[k]);
-                fd_free(again.alternatives);
-                again.alternatives = NULL;
-                again.n_alternatives = 0;
+                fd_ocr_text_clear_alternatives(&again);
                 if (out->conf < again.conf) again.conf = out->conf;
             }
-        }
-        if (st == FD_OK && has_digit(again.text)) {
-            fd_measure m;
-            fd_status pst = FD_OK;
             memset(&m, 0, sizeof m);
             if (fd_parse_measure(again.text, &m, &pst) == FD_PARSE_OK && m.value.present) {
                 if (add_percent_digit_alternative(&again) != FD_OK)

@@ -485,6 +485,16 @@ int fd_repair_number(char *s)
     return changed;
 }
 
+/* Copies a text reading into out (size bytes) without its whitespace: the
+ * engine ends a line with '\n' and may space the glyphs. */
+static void squeeze_reading(char *out, size_t size, const char *text)
+{
+    size_t k = 0;
+    for (; text && *text && k + 1 < size; text++)
+        if (*text != ' ' && *text != '\n' && *text != '\t' && *text != '\r') out[k++] = *text;
+    out[k] = '\0';
+}
+
 static int is_num_char(char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; }
 
 /* 1 when s is a non-empty run of CJK characters that all appear in
@@ -520,13 +530,10 @@ char *fd_merge_measure_unit(const char *line_text, const char *measure, const ch
 {
     const char *l_num = NULL, *l_end = NULL, *p, *m_num, *m_tail;
     char line[256], ld[64], md[64];
-    size_t nl = 0, nm = 0, k = 0;
+    size_t nl = 0, nm = 0;
     fd_buf b;
     if (line_text == NULL || measure == NULL) return NULL;
-    /* The engine ends a line with '\n' and may space the glyphs. */
-    for (p = line_text; *p && k + 1 < sizeof line; p++)
-        if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') line[k++] = *p;
-    line[k] = '\0';
+    squeeze_reading(line, sizeof line, line_text);
     /* The text reading: the last run of digits, then a unit to the end. */
     for (p = line; *p; p++) {
         if (is_num_char(*p) && (p == line || !is_num_char(p[-1])) && *p != '.' && *p != ',') l_num = p;
@@ -576,12 +583,9 @@ char *fd_measure_relation_from_line(const char *line_text, const char *measure)
 {
     char line[256];
     const char *l = line, *m = measure;
-    size_t k = 0, i;
+    size_t i;
     fd_buf b;
-    for (; line_text && *line_text && k + 1 < sizeof line; line_text++)
-        if (*line_text != ' ' && *line_text != '\n' && *line_text != '\t' && *line_text != '\r')
-            line[k++] = *line_text;
-    line[k] = '\0';
+    squeeze_reading(line, sizeof line, line_text);
     if (measure == NULL || m[0] != '2' || !(m[1] >= '0' && m[1] <= '9')) return NULL;
     if (l[0] == '>') l += 1;
     else if (strncmp(l, "\xEF\xBC\x9E", 3) == 0 || strncmp(l, "\xE2\x89\xA5", 3) == 0) l += 3; /* ＞ ≥ */

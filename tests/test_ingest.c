@@ -260,45 +260,66 @@ static void test_skew(void)
     pixDestroy(&page);
 }
 
-/* A red seal stamped over black text: the text's ink survives in the
- * binary page, the seal's does not. */
-static void test_seal(void)
+/* What cleaning must do to a page with a seal over text lines: boxes are
+ * [x, y, w, h] in pixels at 100 DPI. */
+typedef struct seal_expect {
+    const char *what;
+    int text_box[4];          /* text under the seal: its ink survives */
+    l_int32 min_text_ink;     /* the box holds at least this much text ink */
+    int max_tenths;           /* ink with the seal at most this many tenths of without */
+    int ring_box[4];          /* the ring below the text: no ink added */
+    int off_box[4];           /* with suppression off: the ring is ink here... */
+    l_int32 off_margin;       /* ...this much more than without a seal */
+} seal_expect;
+
+static void check_seal(PIX *base, PIX *sealed, const seal_expect *e)
 {
-    PIX *base = pixCreate(827, 1169, 32), *sealed;
     fd_clean_options opt;
     fd_page_image a, b;
     fd_diag dg;
-    unsigned rng = 5;
-    int y;
-    l_int32 ink_a, ink_b, ring_b, ring_a;
-    pixSetAll(base);
-    for (y = 400; y < 700; y += 25) synth_text(base, 150, y, 520, 18, 14, &rng);
-    sealed = pixCopy(NULL, base);
-    synth_seal(sealed, 420, 550, 140);
+    l_int32 ink_a, ink_b, ring_a, ring_b, off;
     fd_clean_options_default(&opt);
     opt.max_skew_deg = 0.0;
     fd_diag_init(&dg);
     T_EQ_INT(fd_page_clean(base, 1, 100, &opt, &a, &dg), FD_OK);
     T_EQ_INT(fd_page_clean(sealed, 1, 100, &opt, &b, &dg), FD_OK);
-    /* text region under the seal */
-    ink_a = ink_in(a.binary, 300, 430, 240, 240);
-    ink_b = ink_in(b.binary, 300, 430, 240, 240);
-    T_CHECK_MSG(ink_a > 1000, "text ink %d", (int)ink_a);
-    T_CHECK_MSG(ink_b >= ink_a * 9 / 10 && ink_b <= ink_a * 11 / 10,
-                "text ink with seal %d, without %d", (int)ink_b, (int)ink_a);
-    /* the seal's ring outside the text lines (below them) adds no ink */
-    ring_a = ink_in(a.binary, 300, 700, 240, 10);
-    ring_b = ink_in(b.binary, 300, 700, 240, 10);
-    T_CHECK_MSG(ring_b <= ring_a + 20, "seal ring ink %d (page without seal %d)", (int)ring_b,
-                (int)ring_a);
+    ink_a = ink_in(a.binary, e->text_box[0], e->text_box[1], e->text_box[2], e->text_box[3]);
+    ink_b = ink_in(b.binary, e->text_box[0], e->text_box[1], e->text_box[2], e->text_box[3]);
+    T_CHECK_MSG(ink_a > e->min_text_ink, "%s: text ink %d", e->what, (int)ink_a);
+    T_CHECK_MSG(ink_b >= ink_a * 9 / 10 && ink_b <= ink_a * e->max_tenths / 10,
+                "%s: text ink with the seal %d, without %d", e->what, (int)ink_b, (int)ink_a);
+    ring_a = ink_in(a.binary, e->ring_box[0], e->ring_box[1], e->ring_box[2], e->ring_box[3]);
+    ring_b = ink_in(b.binary, e->ring_box[0], e->ring_box[1], e->ring_box[2], e->ring_box[3]);
+    T_CHECK_MSG(ring_b <= ring_a + 20, "%s: seal ring ink %d (page without seal %d)", e->what,
+                (int)ring_b, (int)ring_a);
     fd_page_image_clear(&a);
     fd_page_image_clear(&b);
-
-    /* with suppression off the seal is ink */
     opt.suppress_color = 0;
     T_EQ_INT(fd_page_clean(sealed, 1, 100, &opt, &b, &dg), FD_OK);
-    T_CHECK(ink_in(b.binary, 300, 683, 240, 10) > ring_a + 20);
+    off = ink_in(b.binary, e->off_box[0], e->off_box[1], e->off_box[2], e->off_box[3]);
+    T_CHECK_MSG(off > ring_a + e->off_margin, "%s: ring ink with suppression off %d", e->what, (int)off);
     fd_page_image_clear(&b);
+}
+
+/* A blank page with lines of black text from y 400 to 700. */
+static PIX *text_page(unsigned seed)
+{
+    PIX *page = pixCreate(827, 1169, 32);
+    int y;
+    pixSetAll(page);
+    for (y = 400; y < 700; y += 25) synth_text(page, 150, y, 520, 18, 14, &seed);
+    return page;
+}
+
+/* A red seal stamped over black text: the text's ink survives in the
+ * binary page, the seal's does not. */
+static void test_seal(void)
+{
+    static const seal_expect e = {"red seal",         {300, 430, 240, 240}, 1000, 11,
+                                  {300, 700, 240, 10}, {300, 683, 240, 10}, 20};
+    PIX *base = text_page(5), *sealed = pixCopy(NULL, base);
+    synth_seal(sealed, 420, 550, 140);
+    check_seal(base, sealed, &e);
     pixDestroy(&base);
     pixDestroy(&sealed);
 }
@@ -308,16 +329,9 @@ static void test_seal(void)
  * it must stay. */
 static void test_gray_seal(void)
 {
-    PIX *base = pixCreate(827, 1169, 32), *sealed, *gbase, *gsealed;
-    fd_clean_options opt;
-    fd_page_image a, b;
-    fd_diag dg;
-    unsigned rng = 7;
-    int y;
-    l_int32 ink_a, ink_b, ring_b, ring_a;
-    pixSetAll(base);
-    for (y = 400; y < 700; y += 25) synth_text(base, 150, y, 520, 18, 14, &rng);
-    sealed = pixCopy(NULL, base);
+    static const seal_expect e = {"gray seal",        {340, 560, 160, 140}, 500, 12,
+                                  {380, 719, 80, 11}, {380, 719, 80, 11},   100};
+    PIX *base = text_page(7), *sealed = pixCopy(NULL, base), *gbase, *gsealed;
     synth_seal(sealed, 420, 640, 90); /* 1.8 inch at 100 DPI; ring bottom at y 720..730 */
     gbase = pixConvertRGBToLuminance(base);
     gsealed = pixConvertRGBToLuminance(sealed);
@@ -333,28 +347,7 @@ static void test_gray_seal(void)
                 SET_DATA_BYTE(ls, x, (l_uint8)((GET_DATA_BYTE(lb, x) + GET_DATA_BYTE(ls, x)) / 2));
         }
     }
-    fd_clean_options_default(&opt);
-    opt.max_skew_deg = 0.0;
-    fd_diag_init(&dg);
-    T_EQ_INT(fd_page_clean(gbase, 1, 100, &opt, &a, &dg), FD_OK);
-    T_EQ_INT(fd_page_clean(gsealed, 1, 100, &opt, &b, &dg), FD_OK);
-    ink_a = ink_in(a.binary, 340, 560, 160, 140);
-    ink_b = ink_in(b.binary, 340, 560, 160, 140);
-    T_CHECK_MSG(ink_a > 500, "text ink %d", (int)ink_a);
-    T_CHECK_MSG(ink_b >= ink_a * 9 / 10 && ink_b <= ink_a * 12 / 10,
-                "text ink under a gray seal %d, without the seal %d", (int)ink_b, (int)ink_a);
-    ring_a = ink_in(a.binary, 380, 719, 80, 11);
-    ring_b = ink_in(b.binary, 380, 719, 80, 11);
-    T_CHECK_MSG(ring_b <= ring_a + 20, "gray seal ring ink %d (page without seal %d)", (int)ring_b,
-                (int)ring_a);
-    fd_page_image_clear(&a);
-    fd_page_image_clear(&b);
-    /* with suppression off the gray ring is ink */
-    opt.suppress_color = 0;
-    T_EQ_INT(fd_page_clean(gsealed, 1, 100, &opt, &b, &dg), FD_OK);
-    T_CHECK_MSG(ink_in(b.binary, 380, 719, 80, 11) > ring_a + 100, "ring ink unsuppressed %d",
-                (int)ink_in(b.binary, 380, 719, 80, 11));
-    fd_page_image_clear(&b);
+    check_seal(gbase, gsealed, &e);
     pixDestroy(&base);
     pixDestroy(&sealed);
     pixDestroy(&gbase);
