@@ -629,6 +629,74 @@ static PIX *prepare_ink(PIX *gray, int ix0, int iy0, int ix1, int iy1, int margi
                           iy1 + margin < cy1 ? iy1 + margin : cy1, ink_height, line_height);
 }
 
+/* Gray level (cleaned page, 0 = black) below which a pixel is the core of
+ * a printed stroke. */
+#define FD_DARK_CORE 64
+
+/* The strokes of [x0,x1)×[y0,y1) of gray, without what is around them: a
+ * copy of the region in which only the pixels near a sizable dark core
+ * (a connected run of pixels darker than FD_DARK_CORE, at least a fifth of
+ * the largest such run) keep their gray; the rest is paper. For a number
+ * cell that read as nothing: what a seal's removal leaves around digits
+ * (its mid-gray texture, 65..90 on generated scans, with scattered darker
+ * grains) and specks have no such cores, printed digits do. *box gets the
+ * kept cores' box in region coordinates (inclusive). NULL when nothing is
+ * kept or out of memory. */
+static PIX *stroke_cores(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int box[4])
+{
+    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *region = clip ? pixClipRectangle(gray, clip, NULL) : NULL, *dark = NULL, *keep = NULL;
+    PIX *result = NULL;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    l_int32 i, n, max_area = 0, *areas = NULL;
+    int grow = 2 * (dpi * 3 / 300 + 1) + 1, kept = 0;
+    boxDestroy(&clip);
+    dark = region ? pixThresholdToBinary(region, FD_DARK_CORE) : NULL;
+    boxa = dark ? pixConnComp(dark, &pixa, 8) : NULL;
+    n = boxa ? boxaGetCount(boxa) : 0;
+    keep = dark ? pixCreateTemplate(dark) : NULL;
+    areas = n > 0 ? fd_malloc((size_t)n * sizeof *areas) : NULL;
+    if (keep == NULL || areas == NULL) goto cleanup;
+    for (i = 0; i < n; i++) {
+        PIX *comp = pixaGetPix(pixa, i, L_CLONE);
+        areas[i] = 0;
+        if (comp) pixCountPixels(comp, &areas[i], NULL);
+        pixDestroy(&comp);
+        if (areas[i] > max_area) max_area = areas[i];
+    }
+    box[0] = (int)pixGetWidth(region), box[1] = (int)pixGetHeight(region), box[2] = -1, box[3] = -1;
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        PIX *comp;
+        if (areas[i] * 5 < max_area) continue;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        comp = pixaGetPix(pixa, i, L_CLONE);
+        if (comp) pixRasterop(keep, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
+        pixDestroy(&comp);
+        if (bx < box[0]) box[0] = bx;
+        if (by < box[1]) box[1] = by;
+        if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
+        if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
+        kept++;
+    }
+    if (kept > 0) {
+        pixDilateBrick(keep, keep, grow, grow);
+        pixInvert(keep, keep);
+        pixSetMasked(region, keep, 0xff);
+        result = region;
+        region = NULL;
+    }
+cleanup:
+    fd_free(areas);
+    pixDestroy(&region);
+    pixDestroy(&dark);
+    pixDestroy(&keep);
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    return result;
+}
+
 #define MAX_TEXT_LINES 24
 
 /* Splits the ink of [x0,x1)×[y0,y1) into text lines by its row profile.
@@ -856,23 +924,37 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         if (mode == FD_OCR_MEASURE && eng->measure.api) slot = &eng->measure;
         st = recognize(eng, slot, framed, dpi, mode, page->page, box, out, dg);
         /* A lone digit at one scale sometimes comes back as nothing (the
-         * LSTM has no context to go on): try another scale, then the
-         * other model. */
+         * LSTM has no context to go on), and so do digits beside what a
+         * seal left: try another scale, then the other model, then the
+         * stroke cores alone (stroke_cores) at both scales. The cores come
+         * last: they thin faded digits, which the first tries read. */
         if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text)) {
-            int attempt;
-            for (attempt = 0; attempt < 2 && st == FD_OK && blank(out->text); attempt++) {
+            static const int scale_pct[4] = {150, 0, 100, 150};
+            int cb[4] = {0, 0, 0, 0}, attempt;
+            PIX *cores = NULL;
+            for (attempt = 0; attempt < 4 && st == FD_OK && blank(out->text); attempt++) {
+                int height = attempt == 1 ? eng->cfg.line_height
+                                          : eng->cfg.number_line_height * scale_pct[attempt] / 100;
                 pixDestroy(&framed);
-                framed = prepare_ink(gray, bx0, by0, bx1 + 1, by1 + 1, margin, x0, y0, x1, y1,
-                                     by1 + 1 - by0,
-                                     attempt == 0 ? eng->cfg.number_line_height * 3 / 2
-                                                  : eng->cfg.line_height);
+                if (attempt < 2) {
+                    framed = prepare_ink(gray, bx0, by0, bx1 + 1, by1 + 1, margin, x0, y0, x1, y1,
+                                         by1 + 1 - by0, height);
+                } else {
+                    if (cores == NULL) cores = stroke_cores(gray, x0, y0, x1, y1, dpi, cb);
+                    if (cores == NULL) break;
+                    framed = prepare_ink(cores, cb[0], cb[1], cb[2] + 1, cb[3] + 1, margin, 0, 0,
+                                         (int)pixGetWidth(cores), (int)pixGetHeight(cores),
+                                         cb[3] + 1 - cb[1], height);
+                }
                 if (framed == NULL) {
                     st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
-                    goto cleanup;
+                    break;
                 }
-                st = recognize(eng, attempt == 0 ? slot : &eng->text, framed, dpi, mode, page->page,
+                st = recognize(eng, attempt == 1 ? &eng->text : slot, framed, dpi, mode, page->page,
                                box, out, dg);
             }
+            pixDestroy(&cores);
+            if (st != FD_OK) goto cleanup;
         }
         if (st == FD_OK && mode == FD_OCR_NUMBER && out->text && strlen(out->text) >= 3 &&
             strspn(out->text, "0123456789") == strlen(out->text)) {
