@@ -203,6 +203,8 @@ void fd_buf_clear(fd_buf *b)
     fd_buf_init(b);
 }
 
+int fd_is_cjk(long cp) { return cp >= 0x3400 && cp <= 0x9FFF; }
+
 long fd_utf8_next(const char **s)
 {
     const unsigned char *p = (const unsigned char *)*s;

@@ -71,6 +71,8 @@ void fd_buf_clear(fd_buf *b);
 /* UTF-8: decodes the code point at *s, advancing *s; returns -1 for an
  * invalid sequence (and advances by one byte). */
 long fd_utf8_next(const char **s);
+/* 1 for a CJK ideograph (the unified block and extension A). */
+int fd_is_cjk(long cp);
 int fd_utf8_valid(const char *s, size_t len);
 
 #endif /* FD_COMMON_H */

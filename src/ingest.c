@@ -985,10 +985,10 @@ static PIX *normalise_background(PIX *gray, PIX **faint)
  * on the normalised page) from edge to edge, where a stroke of text has a
  * dark core and only a thin mid-gray fringe. So mid-gray pixels more than
  * a fringe away from any dark pixel are seal-like; where they form a
- * blob the size of a seal (0.5..3 inches, not a long thin shape such as a
- * faded ruling line), every pixel lighter than the seal's own darkest
- * tone is set to paper. Ink over a seal is darker than the seal (ink
- * multiplies), so the text under it stays. gray is changed in place.
+ * blob the size of a seal (0.8..2.5 inches, not a long thin shape such as
+ * a faded ruling line), every pixel of the grown blob lighter than
+ * FD_SEAL_KEEP is set to paper. Ink over a seal is darker than the seal
+ * (ink multiplies), so the text under it stays. gray is changed in place.
  * Returns the number of seal regions found. */
 static int suppress_gray_seals(PIX *gray, int dpi)
 {

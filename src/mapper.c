@@ -141,7 +141,6 @@ static const char *const role_key[R_COUNT] = {
 static const char *const role_field[R_COUNT] = {
     "level1", "level2", "name", "target", "actual", "weight", "score", "deviation_reason"};
 
-/* A value as read from one cell; owned copies. */
 /* 偏差原因 readings that are noise, not text: below FD_REASON_NOISE_CONF
  * mean confidence (Tesseract's 0..100), or below FD_REASON_LATIN_CONF with
  * no CJK character in them (a reason is written in Chinese; "aa", "Te",
@@ -154,6 +153,7 @@ static const char *const role_field[R_COUNT] = {
 #define FD_REASON_NOISE_CONF 35.0
 #define FD_REASON_LATIN_CONF 70.0
 
+/* A value as read from one cell; owned copies. */
 typedef struct field_read {
     int present;     /* a cell was there (its text may be "") */
     char *text;
@@ -374,21 +374,18 @@ static fd_status set_prov(fd_form *f, const char *path, const field_read *fr)
                             (const char *const *)fr->alts, fr->n_alts);
 }
 
-/* Stores a text field (NULL when the cell is empty or a dash). */
+/* 1 when a 偏差原因 reading is noise (see FD_REASON_NOISE_CONF). */
 static int reason_is_noise(const field_read *fr)
 {
     const char *p = fr->text;
     int cjk = 0;
     if (!fr->present || p == NULL) return 0;
     if (fr->conf < FD_REASON_NOISE_CONF) return 1;
-    while (*p && !cjk) {
-        long cp = fd_utf8_next(&p);
-        if (cp < 0) break;
-        cjk = cp >= 0x3400 && cp <= 0x9FFF;
-    }
+    while (*p && !cjk) cjk = fd_is_cjk(fd_utf8_next(&p));
     return !cjk && fr->conf < FD_REASON_LATIN_CONF;
 }
 
+/* Stores a text field (NULL when the cell is empty or a dash). */
 static fd_status set_text(fd_form *f, char **dst, const char *path, const field_read *fr)
 {
     fd_free(*dst);

@@ -475,7 +475,7 @@ static int has_word_char(const char *s)
     while (s && *s) {
         long cp = fd_utf8_next(&s);
         if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-            (cp >= 0x3400 && cp <= 0x9FFF))
+            fd_is_cjk(cp))
             return 1;
     }
     return 0;
@@ -649,27 +649,24 @@ static PIX *stroke_cores(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int
     PIX *result = NULL;
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
-    l_int32 i, n, max_area = 0, *areas = NULL;
+    NUMA *areas = NULL;
+    l_int32 i, n;
+    l_float32 max_area = 0.0f, area;
     int grow = 2 * (dpi * 3 / 300 + 1) + 1, kept = 0;
     boxDestroy(&clip);
     dark = region ? pixThresholdToBinary(region, FD_DARK_CORE) : NULL;
     boxa = dark ? pixConnComp(dark, &pixa, 8) : NULL;
-    n = boxa ? boxaGetCount(boxa) : 0;
+    areas = pixa ? pixaCountPixels(pixa) : NULL;
     keep = dark ? pixCreateTemplate(dark) : NULL;
-    areas = n > 0 ? fd_malloc((size_t)n * sizeof *areas) : NULL;
     if (keep == NULL || areas == NULL) goto cleanup;
-    for (i = 0; i < n; i++) {
-        PIX *comp = pixaGetPix(pixa, i, L_CLONE);
-        areas[i] = 0;
-        if (comp) pixCountPixels(comp, &areas[i], NULL);
-        pixDestroy(&comp);
-        if (areas[i] > max_area) max_area = areas[i];
-    }
+    n = boxaGetCount(boxa);
+    numaGetMax(areas, &max_area, NULL);
     box[0] = (int)pixGetWidth(region), box[1] = (int)pixGetHeight(region), box[2] = -1, box[3] = -1;
     for (i = 0; i < n; i++) {
         l_int32 bx, by, bw, bh;
         PIX *comp;
-        if (areas[i] * 5 < max_area) continue;
+        numaGetFValue(areas, i, &area);
+        if (area * 5.0f < max_area) continue;
         boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
         comp = pixaGetPix(pixa, i, L_CLONE);
         if (comp) pixRasterop(keep, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
@@ -688,7 +685,7 @@ static PIX *stroke_cores(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int
         region = NULL;
     }
 cleanup:
-    fd_free(areas);
+    numaDestroy(&areas);
     pixDestroy(&region);
     pixDestroy(&dark);
     pixDestroy(&keep);

@@ -160,7 +160,7 @@ static int all_cjk(const char *s)
     while (s && *s) {
         long cp = fd_utf8_next(&s);
         if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r') continue;
-        if (cp < 0x4E00 || cp > 0x9FFF) return 0;
+        if (!fd_is_cjk(cp)) return 0;
         any = 1;
     }
     return any;
