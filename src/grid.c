@@ -30,9 +30,7 @@
  *   4. Table: lines that meet at least two lines of the other direction
  *      (within ~0.03 in of their ends), repeated until stable; this drops
  *      underlines, character strokes and other strays. A line that only
- *      just meets two and is mostly gaps is a run of characters, and so is
- *      one whose segments cover less than 40 % of its extent (strokes that
- *      line up down a column of text cells).
+ *      just meets two and is mostly gaps is a run of characters.
  *   5. Slots between neighbouring positions; for each pair of neighbouring
  *      slots, the ruling segment between them exists when the mask covers
  *      70 % of the boundary, searched in a band around the position that
@@ -843,12 +841,6 @@ static double coverage(PIX *mask, int horiz, double pos, double slope, double tr
     return (double)best / total;
 }
 
-/* Least share of its extent that a line's segments cover (see
- * fd_grid_detect). On generated hard-tier pages the columns of character
- * strokes seen covered 0.23..0.26; at 0.6 the clean tier lost 1.3 % of its
- * cells (rules whose pieces the mask shows only in part). */
-#define FD_MIN_LINE_DENSITY 0.4
-
 /* Minimum coverage for a boundary segment to count as a ruling line. */
 #define FD_MIN_COVERAGE 0.7
 
@@ -1447,17 +1439,12 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     merge_same(vl, nvl, w / 2.0, p.tight);
     /* A line that only just meets two rules and is mostly gaps is a run of
      * characters between two column rules (the bottoms of a row of digits),
-     * not a short rule: those are drawn in one piece from rule to rule. One
-     * that is gaps over most of its extent is strokes of characters that
-     * line up down a column of text cells, however many rules it spans: a
-     * broken or faded rule still shows over most of its length. */
+     * not a short rule: those are drawn in one piece from rule to rule. */
     for (i = 0; i < nhl; i++)
-        if (hl[i].keep && ((hl[i].crosses <= 2 && hl[i].wsum < 0.8 * (hl[i].hi - hl[i].lo + 1)) ||
-                           hl[i].wsum < FD_MIN_LINE_DENSITY * (hl[i].hi - hl[i].lo + 1)))
+        if (hl[i].keep && hl[i].crosses <= 2 && hl[i].wsum < 0.8 * (hl[i].hi - hl[i].lo + 1))
             hl[i].keep = 0;
     for (i = 0; i < nvl; i++)
-        if (vl[i].keep && ((vl[i].crosses <= 2 && vl[i].wsum < 0.8 * (vl[i].hi - vl[i].lo + 1)) ||
-                           vl[i].wsum < FD_MIN_LINE_DENSITY * (vl[i].hi - vl[i].lo + 1)))
+        if (vl[i].keep && vl[i].crosses <= 2 && vl[i].wsum < 0.8 * (vl[i].hi - vl[i].lo + 1))
             vl[i].keep = 0;
     /* again without the strays the crossing test dropped */
     fit_slopes(hl, nhl, h / 2.0, w, NULL, NULL);
