@@ -718,6 +718,29 @@ static int substitute(fd_form *tmp, fd_indicator *inds, const loc *l, const char
     return 0;
 }
 
+/* The number an input holds, or NULL when it is not a number. */
+static const fd_num *loc_num(const fd_form *f, const loc *l)
+{
+    switch (l->kind) {
+    case LOC_FUNDS: return &f->funds[l->row][l->col];
+    case LOC_TOTAL_WEIGHT: return &f->total_weight;
+    case LOC_TOTAL_SCORE: return &f->total_score;
+    case LOC_IND_WEIGHT: return l->ind < f->n_indicators ? &f->indicators[l->ind].weight : NULL;
+    case LOC_IND_SCORE: return l->ind < f->n_indicators ? &f->indicators[l->ind].score : NULL;
+    default: return NULL;
+    }
+}
+
+/* A number cell whose reading has digits but gave no value (the reading
+ * did not parse: "3,4138,1380.00"): the check counted it as empty, and
+ * the paper says otherwise. A cell read as empty or a dash has no digits. */
+static int unread_number(const fd_form *f, const loc *l, const fd_prov *pv)
+{
+    const fd_num *n = loc_num(f, l);
+    return n != NULL && !n->present && pv != NULL && pv->text != NULL &&
+           strpbrk(pv->text, "0123456789") != NULL;
+}
+
 static fd_status find_suspect(const fd_form *f, const fd_rules *rules, fd_check_code code,
                               size_t idx, int *suspect, fd_diag *dg)
 {
@@ -730,7 +753,7 @@ static fd_status find_suspect(const fd_form *f, const fd_rules *rules, fd_check_
     *suspect = 0;
     for (k = 0; check_input(f, code, idx, k, &l); k++) {
         const fd_prov *pv = find_prov_loc(f, &l);
-        if (pv != NULL && pv->conf < rules->low_confidence) {
+        if ((pv != NULL && pv->conf < rules->low_confidence) || unread_number(f, &l, pv)) {
             *suspect = 1;
             goto cleanup;
         }

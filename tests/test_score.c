@@ -881,6 +881,34 @@ static void test_ocr_suspect(void)
         fd_checklist_clear(&cl);
         fd_form_clear(&f);
     }
+
+    /* a part of the funds read as text that is no number: the sum counted
+     * it as empty, so the failed FUNDS_PARTS is suspect; a dash or an
+     * empty reading is a real empty cell */
+    {
+        static const struct {
+            const char *text;
+            int suspect;
+        } unread[] = {{"1,0000.00", 1}, {"10O.00", 1}, {"â", 0}, {"", 0}, {"-", 0}};
+        size_t k;
+        for (k = 0; k < sizeof unread / sizeof unread[0]; k++) {
+            base_form(&f);
+            f.funds[FD_FUNDS_TOTAL][FD_COL_INITIAL] = fd_num_make(300.0, 2);
+            f.funds[FD_FUNDS_FISCAL][FD_COL_INITIAL] = fd_num_make(200.0, 2);
+            f.funds[FD_FUNDS_CARRYOVER][FD_COL_INITIAL] = fd_num_null();
+            f.funds[FD_FUNDS_OTHER][FD_COL_INITIAL] = fd_num_null();
+            T_EQ_INT(fd_form_add_prov(&f, "/funds/carryover/initial_budget", 1, bbox, 91.0,
+                                      unread[k].text, NULL, 0),
+                     FD_OK);
+            T_EQ_INT(score(&f, NULL, &cl), FD_OK);
+            c = find_check(&cl, FD_CHECK_FUNDS_PARTS, "/funds/total/initial_budget");
+            T_CHECK_MSG(c && c->ok == FD_TRI_FALSE && c->ocr_suspect == unread[k].suspect,
+                        "unread part \"%s\": ocr_suspect %d, expected %d", unread[k].text,
+                        c ? c->ocr_suspect : -1, unread[k].suspect);
+            fd_checklist_clear(&cl);
+            fd_form_clear(&f);
+        }
+    }
 }
 
 static void test_usage(void)
