@@ -357,6 +357,27 @@ int main(void)
     T_EQ_STR(lab ? lab->key : NULL, "ind.col.deviation_reason");
     lab = fd_form_model_match(&model, NULL, "", &sim);
     T_CHECK(lab == NULL);
+    /* What a rule's (or a seal's) remnant at a cell's edge adds: runs of
+     * dashes at either end do not count; a single 一 does. */
+    {
+        static const struct {
+            const char *text, *key;
+            double sim;
+        } dashed[] = {
+            {"，全年执行数---一", "funds.col.executed", 1.0},
+            {"全年预算数一一-", "funds.col.annual_budget", 1.0},
+            {"- -一分值", "funds.col.weight", 1.0},
+            {"一级指标", "ind.col.level1", 1.0},
+            {"一级指标一", "ind.col.level1", 0.8}, /* one 一: a character, kept */
+            {"---", NULL, 0.0},
+        };
+        size_t k;
+        for (k = 0; k < sizeof dashed / sizeof dashed[0]; k++) {
+            lab = fd_form_model_match(&model, NULL, dashed[k].text, &sim);
+            T_EQ_STR(lab ? lab->key : NULL, dashed[k].key);
+            T_EQ_DBL(sim, dashed[k].sim, 1e-9);
+        }
+    }
 
     /* Whole documents from the ground truth of the bundled scans. */
     mismatches = 0;
