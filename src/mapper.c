@@ -327,6 +327,10 @@ static size_t row_cells(const fd_grid *g, int r, size_t *idx, size_t max)
     return n;
 }
 
+/* A cell narrower than a third of its height holds no value: every cell of
+ * the form holds at least a digit or a character beside its padding. */
+static int is_sliver(const fd_cell *c) { return c->box[2] * 3 < c->box[3]; }
+
 static const fd_label *match_label(const mapper *mp, const char *prefix, const char *text,
                                    double min_sim)
 {
@@ -459,6 +463,10 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
             path = "/implementing_unit";
         }
         if (dst == NULL || k + 1 >= n) continue;
+        /* A sliver between two rules a few pixels apart (the label's rule
+         * and the value's, drawn by two blocks) is no cell of its own: the
+         * value is in the cell after it. */
+        while (k + 2 < n && is_sliver(&mp->grids[gi].cells[cells[k + 1]])) k++;
         st = read_field(mp, gi, cells[k + 1], FD_KIND_TEXT, &fr);
         if (st == FD_OK) st = set_text(f, dst, path, &fr);
         k++;
