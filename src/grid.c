@@ -83,6 +83,7 @@ typedef struct gseg {
     int len;
     int thick;
     double rs[5];  /* regression sums of the component's pixels, see gline */
+    double ref;    /* centre at the page centre with the model slope (recluster) */
 } gseg;
 
 /* Geometry parameters in pixels, derived from the resolution. */
@@ -664,7 +665,7 @@ static int cmp_segref(const void *x, const void *y)
  * several pixels, and the first clustering joins the rules of two blocks a
  * few pixels apart into one; referred to the page centre they are apart.
  * Replaces *lines (freed) with the new lines. */
-static fd_status recluster(const gseg *segs, size_t n, double a, double b, double cpage,
+static fd_status recluster(gseg *segs, size_t n, double a, double b, double cpage,
                            double tight, gline **lines, size_t *nlines, fd_diag *dg)
 {
     segref *ref = NULL;
@@ -685,6 +686,7 @@ static fd_status recluster(const gseg *segs, size_t n, double a, double b, doubl
         double c = r[0] > 0 ? r[2] / r[0] : segs[i].c - cpage;
         double t = r[0] > 0 ? r[1] / r[0] : 0.0;
         ref[i].pos = cpage + c - (a + b * c) * t;
+        segs[i].ref = ref[i].pos;
         ref[i].i = i;
     }
     qsort(ref, n, sizeof *ref, cmp_segref);
@@ -742,12 +744,39 @@ static void merge_same(gline *l, size_t n, double cpage, double tight)
     }
 }
 
-/* Step 4: keep lines that cross at least two lines of the other direction. */
-static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol, double cx,
+/* Whether a segment of the line at position pos (its centre at the page
+ * centre) reaches along-coordinate t, within tol. Segments belong to the
+ * line whose position their own centre is within `near` of. */
+static int reaches(const gseg *segs, size_t n, double pos, double near, double t, int tol)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (fabs(segs[i].ref - pos) <= near && t >= segs[i].lo - tol && t <= segs[i].hi + tol)
+            return 1;
+    return 0;
+}
+
+/* Step 4: keep lines that cross at least two lines of the other direction.
+ * A crossing counts where a segment of each line reaches it: a run of
+ * character bottoms along a row of numbers spans the column rules between
+ * its cells, but each of its pieces stops short of them by the padding. */
+static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg *hs, size_t nhs,
+                            const gseg *vs, size_t nvs, int tol, double near, double cx,
                             double cy)
 {
     int changed = 1;
     size_t i, j;
+    unsigned char *meet = fd_calloc(nh * nv + 1, 1);
+    /* Which pairs meet does not change between rounds: found once. */
+    for (i = 0; i < nh && meet; i++)
+        for (j = 0; j < nv; j++) {
+            double x, y;
+            isect(h[i].pos, h[i].slope, v[j].pos, v[j].slope, cx, cy, &x, &y);
+            meet[i * nv + j] = (unsigned char)(x >= h[i].lo - tol && x <= h[i].hi + tol &&
+                                               y >= v[j].lo - tol && y <= v[j].hi + tol &&
+                                               (reaches(hs, nhs, h[i].pos, near, x, tol) ||
+                                                reaches(vs, nvs, v[j].pos, near, y, tol)));
+        }
     while (changed) {
         changed = 0;
         for (i = 0; i < nh; i++) h[i].crosses = 0;
@@ -755,11 +784,17 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol, d
         for (i = 0; i < nh; i++) {
             if (!h[i].keep) continue;
             for (j = 0; j < nv; j++) {
+                int m;
                 if (!v[j].keep) continue;
-                double x, y;
-                isect(h[i].pos, h[i].slope, v[j].pos, v[j].slope, cx, cy, &x, &y);
-                if (x >= h[i].lo - tol && x <= h[i].hi + tol && y >= v[j].lo - tol &&
-                    y <= v[j].hi + tol) {
+                if (meet != NULL) {
+                    m = meet[i * nv + j];
+                } else { /* out of memory: the extents alone */
+                    double x, y;
+                    isect(h[i].pos, h[i].slope, v[j].pos, v[j].slope, cx, cy, &x, &y);
+                    m = x >= h[i].lo - tol && x <= h[i].hi + tol && y >= v[j].lo - tol &&
+                        y <= v[j].hi + tol;
+                }
+                if (m) {
                     h[i].crosses++;
                     v[j].crosses++;
                 }
@@ -776,6 +811,7 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, int tol, d
                 changed = 1;
             }
     }
+    fd_free(meet);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1434,7 +1470,7 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     /* Crossing within tol only: with the slopes known, a rule meets the
      * rules across it where they are; a character stroke nearly as tall as
      * its row stops short of them by the cell padding. */
-    filter_crossing(hl, nhl, vl, nvl, p.tol, w / 2.0, h / 2.0);
+    filter_crossing(hl, nhl, vl, nvl, hs, nhs, vs, nvs, p.tol, 2.0 * p.tight, w / 2.0, h / 2.0);
     merge_same(hl, nhl, h / 2.0, p.tight);
     merge_same(vl, nvl, w / 2.0, p.tight);
     /* A line that only just meets two rules and is mostly gaps is a run of

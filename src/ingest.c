@@ -1385,6 +1385,15 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
         }
         skew = find_skew(bin, edpi, opt->max_skew_deg, &ok);
         pixDestroy(&bin);
+        /* A faded page with little on it (a continuation page holding a
+         * few rows) binarises to too few pixels for the sweep to trust
+         * its own peak: look again on the faint copy, where the faded
+         * strokes are dark. */
+        if (!ok && faint != NULL) {
+            bin = pixThresholdToBinary(faint, FD_BIN_THRESHOLD);
+            if (bin != NULL) skew = find_skew(bin, edpi, opt->max_skew_deg, &ok);
+            pixDestroy(&bin);
+        }
         if (ok && fabs(skew) >= 0.02) {
             /* Rotate about the centre, same size, white brought in. */
             tmp = pixRotate(norm, (l_float32)(skew * FD_PI / 180.0), L_ROTATE_AREA_MAP,
