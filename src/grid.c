@@ -28,8 +28,10 @@
  *      at the page centre; every test and box follows the slope.
  *      3c. Lines at the same centre are merged (merge_same).
  *   4. Table: lines that meet at least two lines of the other direction
- *      (within ~0.03 in of their ends), repeated until stable; this drops
- *      underlines, character strokes and other strays. A line that only
+ *      (within ~0.03 in of their ends, and where a segment of one of the
+ *      two reaches the other; a line that meets fewer than three counts
+ *      only what its own segments reach), repeated until stable; this
+ *      drops underlines, character strokes and other strays. A line that only
  *      just meets two and is mostly gaps is a run of characters.
  *   5. Slots between neighbouring positions; for each pair of neighbouring
  *      slots, the ruling segment between them exists when the mask covers
@@ -83,7 +85,7 @@ typedef struct gseg {
     int len;
     int thick;
     double rs[5];  /* regression sums of the component's pixels, see gline */
-    double ref;    /* centre at the page centre with the model slope (recluster) */
+    size_t line;   /* index of the line recluster put it in */
 } gseg;
 
 /* Geometry parameters in pixels, derived from the resolution. */
@@ -686,7 +688,6 @@ static fd_status recluster(gseg *segs, size_t n, double a, double b, double cpag
         double c = r[0] > 0 ? r[2] / r[0] : segs[i].c - cpage;
         double t = r[0] > 0 ? r[1] / r[0] : 0.0;
         ref[i].pos = cpage + c - (a + b * c) * t;
-        segs[i].ref = ref[i].pos;
         ref[i].i = i;
     }
     qsort(ref, n, sizeof *ref, cmp_segref);
@@ -707,6 +708,7 @@ static fd_status recluster(gseg *segs, size_t n, double a, double b, double cpag
             if (s->thick > l->thick) l->thick = s->thick;
         }
         l->wsum += s->len;
+        segs[ref[i].i].line = k - 1;
         l->c1 = ref[i].pos;
         for (j = 0; j < 5; j++) l->rs[j] += s->rs[j];
         last = ref[i].pos;
@@ -744,68 +746,78 @@ static void merge_same(gline *l, size_t n, double cpage, double tight)
     }
 }
 
-/* Whether a segment of the line at position pos (its centre at the page
- * centre) reaches along-coordinate t, within tol. Segments belong to the
- * line whose position their own centre is within `near` of. */
-static int reaches(const gseg *segs, size_t n, double pos, double near, double t, int tol)
+/* Whether a segment of line `line` reaches along-coordinate t, within tol. */
+static int reaches(const gseg *segs, size_t n, size_t line, double t, int tol)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (fabs(segs[i].ref - pos) <= near && t >= segs[i].lo - tol && t <= segs[i].hi + tol)
-            return 1;
+        if (segs[i].line == line && t >= segs[i].lo - tol && t <= segs[i].hi + tol) return 1;
     return 0;
 }
 
 /* Step 4: keep lines that cross at least two lines of the other direction.
- * A crossing counts where a segment of each line reaches it: a run of
- * character bottoms along a row of numbers spans the column rules between
- * its cells, but each of its pieces stops short of them by the padding. */
+ * A crossing is where a segment of one of the two lines reaches the other
+ * line: two lines that only overlap in extent (strokes beside a rule) do
+ * not meet. A line that meets fewer than FD_TRUSTED_CROSSINGS counts only
+ * the crossings one of its own segments reaches: a run of character
+ * bottoms along a row of numbers spans the column rules between two or
+ * three cells, but each of its pieces stops short of them by the padding
+ * (the column rules themselves pass there). A longer line counts every
+ * crossing: a broken or faint rule, or one a seal hides in part, misses
+ * some with its own pieces. */
+#define FD_TRUSTED_CROSSINGS 3
+
 static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg *hs, size_t nhs,
-                            const gseg *vs, size_t nvs, int tol, double near, double cx,
-                            double cy)
+                            const gseg *vs, size_t nvs, int tol, double cx, double cy)
 {
     int changed = 1;
     size_t i, j;
+    /* per pair: bit 1 the horizontal line reaches the crossing, bit 2 the
+     * vertical one; found once, it does not change between rounds */
     unsigned char *meet = fd_calloc(nh * nv + 1, 1);
-    /* Which pairs meet does not change between rounds: found once. */
-    for (i = 0; i < nh && meet; i++)
+    for (i = 0; i < nh; i++)
         for (j = 0; j < nv; j++) {
             double x, y;
+            int m;
             isect(h[i].pos, h[i].slope, v[j].pos, v[j].slope, cx, cy, &x, &y);
-            meet[i * nv + j] = (unsigned char)(x >= h[i].lo - tol && x <= h[i].hi + tol &&
-                                               y >= v[j].lo - tol && y <= v[j].hi + tol &&
-                                               (reaches(hs, nhs, h[i].pos, near, x, tol) ||
-                                                reaches(vs, nvs, v[j].pos, near, y, tol)));
+            if (!(x >= h[i].lo - tol && x <= h[i].hi + tol && y >= v[j].lo - tol &&
+                  y <= v[j].hi + tol))
+                continue;
+            if (meet == NULL) continue;
+            m = reaches(hs, nhs, i, x, tol) | 2 * reaches(vs, nvs, j, y, tol);
+            if (m) m |= 4;
+            meet[i * nv + j] = (unsigned char)m;
         }
     while (changed) {
         changed = 0;
         for (i = 0; i < nh; i++) h[i].crosses = 0;
         for (j = 0; j < nv; j++) v[j].crosses = 0;
-        for (i = 0; i < nh; i++) {
+        for (i = 0; i < nh && meet != NULL; i++) {
+            int own = 0;
             if (!h[i].keep) continue;
             for (j = 0; j < nv; j++) {
-                int m;
                 if (!v[j].keep) continue;
-                if (meet != NULL) {
-                    m = meet[i * nv + j];
-                } else { /* out of memory: the extents alone */
-                    double x, y;
-                    isect(h[i].pos, h[i].slope, v[j].pos, v[j].slope, cx, cy, &x, &y);
-                    m = x >= h[i].lo - tol && x <= h[i].hi + tol && y >= v[j].lo - tol &&
-                        y <= v[j].hi + tol;
-                }
-                if (m) {
-                    h[i].crosses++;
-                    v[j].crosses++;
-                }
+                h[i].crosses += (meet[i * nv + j] >> 2) & 1;
+                own += meet[i * nv + j] & 1;
             }
+            if (h[i].crosses < FD_TRUSTED_CROSSINGS) h[i].crosses = own;
         }
-        for (i = 0; i < nh; i++)
+        for (j = 0; j < nv && meet != NULL; j++) {
+            int own = 0;
+            if (!v[j].keep) continue;
+            for (i = 0; i < nh; i++) {
+                if (!h[i].keep) continue;
+                v[j].crosses += (meet[i * nv + j] >> 2) & 1;
+                own += (meet[i * nv + j] >> 1) & 1;
+            }
+            if (v[j].crosses < FD_TRUSTED_CROSSINGS) v[j].crosses = own;
+        }
+        for (i = 0; i < nh && meet != NULL; i++)
             if (h[i].keep && h[i].crosses < 2) {
                 h[i].keep = 0;
                 changed = 1;
             }
-        for (j = 0; j < nv; j++)
+        for (j = 0; j < nv && meet != NULL; j++)
             if (v[j].keep && v[j].crosses < 2) {
                 v[j].keep = 0;
                 changed = 1;
@@ -1470,7 +1482,7 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     /* Crossing within tol only: with the slopes known, a rule meets the
      * rules across it where they are; a character stroke nearly as tall as
      * its row stops short of them by the cell padding. */
-    filter_crossing(hl, nhl, vl, nvl, hs, nhs, vs, nvs, p.tol, 2.0 * p.tight, w / 2.0, h / 2.0);
+    filter_crossing(hl, nhl, vl, nvl, hs, nhs, vs, nvs, p.tol, w / 2.0, h / 2.0);
     merge_same(hl, nhl, h / 2.0, p.tight);
     merge_same(vl, nvl, w / 2.0, p.tight);
     /* A line that only just meets two rules and is mostly gaps is a run of
