@@ -772,10 +772,11 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
 {
     int changed = 1;
     size_t i, j;
-    /* per pair: bit 1 the horizontal line reaches the crossing, bit 2 the
-     * vertical one; found once, it does not change between rounds */
+    /* per pair: bit 1 the horizontal line's segments reach the crossing,
+     * bit 2 the vertical one's, bit 4 either (the pair meets); found once,
+     * it does not change between rounds */
     unsigned char *meet = fd_calloc(nh * nv + 1, 1);
-    for (i = 0; i < nh; i++)
+    for (i = 0; i < nh && meet != NULL; i++)
         for (j = 0; j < nv; j++) {
             double x, y;
             int m;
@@ -783,16 +784,22 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
             if (!(x >= h[i].lo - tol && x <= h[i].hi + tol && y >= v[j].lo - tol &&
                   y <= v[j].hi + tol))
                 continue;
-            if (meet == NULL) continue;
             m = reaches(hs, nhs, i, x, tol) | 2 * reaches(vs, nvs, j, y, tol);
             if (m) m |= 4;
             meet[i * nv + j] = (unsigned char)m;
         }
+    if (meet == NULL) {
+        /* out of memory: no line is judged by its crossings (a count no
+         * page reaches, which merge_same may still add up) */
+        for (i = 0; i < nh; i++) h[i].crosses = 1 << 16;
+        for (j = 0; j < nv; j++) v[j].crosses = 1 << 16;
+        return;
+    }
     while (changed) {
         changed = 0;
         for (i = 0; i < nh; i++) h[i].crosses = 0;
         for (j = 0; j < nv; j++) v[j].crosses = 0;
-        for (i = 0; i < nh && meet != NULL; i++) {
+        for (i = 0; i < nh; i++) {
             int own = 0;
             if (!h[i].keep) continue;
             for (j = 0; j < nv; j++) {
@@ -802,7 +809,7 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
             }
             if (h[i].crosses < FD_TRUSTED_CROSSINGS) h[i].crosses = own;
         }
-        for (j = 0; j < nv && meet != NULL; j++) {
+        for (j = 0; j < nv; j++) {
             int own = 0;
             if (!v[j].keep) continue;
             for (i = 0; i < nh; i++) {
@@ -812,12 +819,12 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
             }
             if (v[j].crosses < FD_TRUSTED_CROSSINGS) v[j].crosses = own;
         }
-        for (i = 0; i < nh && meet != NULL; i++)
+        for (i = 0; i < nh; i++)
             if (h[i].keep && h[i].crosses < 2) {
                 h[i].keep = 0;
                 changed = 1;
             }
-        for (j = 0; j < nv && meet != NULL; j++)
+        for (j = 0; j < nv; j++)
             if (v[j].keep && v[j].crosses < 2) {
                 v[j].keep = 0;
                 changed = 1;
