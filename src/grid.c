@@ -30,8 +30,9 @@
  *   4. Table: lines that meet at least two lines of the other direction
  *      (within ~0.03 in of their ends, and where a segment of one of the
  *      two reaches the other; a line that meets fewer than three counts
- *      only what its own segments reach), repeated until stable; this
- *      drops underlines, character strokes and other strays. A line that only
+ *      only what its own segments reach, and one with no crossing where
+ *      segments of both are present meets nothing), repeated until
+ *      stable; this drops underlines, character strokes and other strays. A line that only
  *      just meets two and is mostly gaps is a run of characters.
  *   5. Slots between neighbouring positions; for each pair of neighbouring
  *      slots, the ruling segment between them exists when the mask covers
@@ -759,12 +760,14 @@ static int reaches(const gseg *segs, size_t n, size_t line, double t, int tol)
  * A crossing is where a segment of one of the two lines reaches the other
  * line: two lines that only overlap in extent (strokes beside a rule) do
  * not meet. A line that meets fewer than FD_TRUSTED_CROSSINGS counts only
- * the crossings one of its own segments reaches: a run of character
- * bottoms along a row of numbers spans the column rules between two or
- * three cells, but each of its pieces stops short of them by the padding
- * (the column rules themselves pass there). A longer line counts every
- * crossing: a broken or faint rule, or one a seal hides in part, misses
- * some with its own pieces. */
+ * the crossings one of its own segments reaches, and a line none of whose
+ * crossings has segments of both lines there meets nothing: a run of
+ * character bottoms along a row of numbers spans the column rules between
+ * its cells (they pass there) and passes rules of other blocks that end
+ * above it (it passes there), but each of its pieces stops short of the
+ * column rules by the padding. A longer line counts every crossing: a
+ * broken or faint rule, or one a seal hides in part, misses some with its
+ * own pieces, but not all. */
 #define FD_TRUSTED_CROSSINGS 3
 
 static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg *hs, size_t nhs,
@@ -800,24 +803,28 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
         for (i = 0; i < nh; i++) h[i].crosses = 0;
         for (j = 0; j < nv; j++) v[j].crosses = 0;
         for (i = 0; i < nh; i++) {
-            int own = 0;
+            int own = 0, both = 0;
             if (!h[i].keep) continue;
             for (j = 0; j < nv; j++) {
                 if (!v[j].keep) continue;
                 h[i].crosses += (meet[i * nv + j] >> 2) & 1;
                 own += meet[i * nv + j] & 1;
+                both += (meet[i * nv + j] & 3) == 3;
             }
             if (h[i].crosses < FD_TRUSTED_CROSSINGS) h[i].crosses = own;
+            if (both == 0) h[i].crosses = 0;
         }
         for (j = 0; j < nv; j++) {
-            int own = 0;
+            int own = 0, both = 0;
             if (!v[j].keep) continue;
             for (i = 0; i < nh; i++) {
                 if (!h[i].keep) continue;
                 v[j].crosses += (meet[i * nv + j] >> 2) & 1;
                 own += (meet[i * nv + j] >> 1) & 1;
+                both += (meet[i * nv + j] & 3) == 3;
             }
             if (v[j].crosses < FD_TRUSTED_CROSSINGS) v[j].crosses = own;
+            if (both == 0) v[j].crosses = 0;
         }
         for (i = 0; i < nh; i++)
             if (h[i].keep && h[i].crosses < 2) {

@@ -95,6 +95,55 @@ static void test_tables(void)
     run_exact(&o, 1, "near columns");
 }
 
+/* Digits whose bottoms line up along a row of number cells: the averaging
+ * joins them into a long, thin run across the row. It must not become a
+ * row rule: each of its pieces stops short of the column rules by the cell
+ * padding, and where it passes the rules of other blocks those are not
+ * there. Drawn as flat bars (the bottoms alone) across three neighbouring
+ * cells of the row below the funds header. */
+static void test_aligned_bottoms(void)
+{
+    synth_opts o;
+    synth_truth truth;
+    fd_page_image img;
+    fd_grid g;
+    fd_diag dg;
+    PIX *pix;
+    int i, drawn = 0, row = -1;
+    synth_default(&o);
+    o.dpi = 150;
+    o.seed = 9;
+    pix = synth_form(&o, &truth);
+    T_CHECK(pix != NULL);
+    if (pix == NULL) return;
+    /* the first row of four or more cells is the funds header */
+    for (i = 0; i < truth.n_cells && row < 0; i++) {
+        int k, n = 0;
+        for (k = 0; k < truth.n_cells; k++) n += truth.cells[k].row == truth.cells[i].row;
+        if (n >= 4) row = truth.cells[i].row + 1;
+    }
+    for (i = 0; i < truth.n_cells && drawn < 3; i++) {
+        const int *b = truth.cells[i].box;
+        int pad = o.dpi / 10; /* centred digits: a tenth of an inch in */
+        BOX *bar;
+        if (truth.cells[i].row != row || truth.cells[i].rowspan != 1 || truth.cells[i].col == 0)
+            continue;
+        bar = boxCreate(b[0] + pad, b[1] + b[3] * 3 / 4, b[2] - 2 * pad, 2);
+        if (bar != NULL) pixClearInRect(pix, bar); /* 0: black on 8 bpp */
+        boxDestroy(&bar);
+        drawn++;
+    }
+    T_EQ_INT(drawn, 3);
+    fd_diag_init(&dg);
+    memset(&g, 0, sizeof g);
+    page_from_gray(pix, o.dpi, &img);
+    T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_OK);
+    check_exact(&g, &truth, 2, "aligned digit bottoms");
+    fd_grid_clear(&g);
+    fd_page_image_clear(&img);
+    pixDestroy(&pix);
+}
+
 /* Merged cells come out as single cells with their spans. */
 static void test_merged_lookup(void)
 {
@@ -305,6 +354,7 @@ int main(void)
 {
     setMsgSeverity(L_SEVERITY_NONE);
     test_tables();
+    test_aligned_bottoms();
     test_merged_lookup();
     test_skewed();
     test_faint_rules();
