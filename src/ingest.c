@@ -868,7 +868,15 @@ static int effective_dpi(int w, int h, int dpi)
  * So the base value is the brightest channel (the seal's red becomes light,
  * black stays black) and a pixel's saturation (max − min channel) above a
  * noise allowance lifts it further, so that a dark red or blue stamp also
- * ends up near the background while neutral ink is untouched. */
+ * ends up near the background while neutral ink is untouched; but not a
+ * pixel dark in its darkest channel (FD_INK_UNDER_MARK): that is ink
+ * under the mark, and a very dark stamp stays gray. */
+/* Darkest channel below which a coloured pixel is ink under a colour mark:
+ * measured on a generated JPEG scan, black text under a red seal reads
+ * about (127, 44, 45), the seal alone (217, 100, 106), black ink (65, 38,
+ * 33). */
+#define FD_INK_UNDER_MARK 60
+
 static PIX *gray_suppress_color(PIX *rgb, int suppress, long *n_colored)
 {
     PIX *g;
@@ -897,7 +905,11 @@ static PIX *gray_suppress_color(PIX *rgb, int suppress, long *n_colored)
             int mn = r < gg ? (r < b ? r : b) : (gg < b ? gg : b);
             int val = mx, sat = mx - mn;
             if (sat > 40) {
-                val += 2 * (sat - 40);
+                /* Dark in its darkest channel: black ink under the mark,
+                 * tinted by the scan's colour bleeding (a JPEG's chroma is
+                 * coarser than its luma). It keeps its brightest channel;
+                 * lifting it would erase the text under a seal. */
+                if (mn >= FD_INK_UNDER_MARK) val += 2 * (sat - 40);
                 (*n_colored)++;
             }
             if (val > 255) val = 255;
