@@ -10,7 +10,10 @@
  *      that faded, 1-px, broken rules of a noisy scan still show. Breaks up
  *      to 0.04 in are closed, and runs shorter than 0.3 in (horizontal) /
  *      0.2 in (vertical) are opened away.
- *   2. Segments: connected components of a mask that are long and thin
+ *   2. Segments: connected components of a mask, first cut where their
+ *      centre line steps sideways by 2.5 px or more (two blocks' rules
+ *      that continue each other a few pixels apart touch in the mask;
+ *      split_jogs), that are long and thin
  *      (mean thickness from the pixel count, so that a tilted line whose
  *      box is taller than the line still qualifies), that have no ink close
  *      beside them (flank_share) and that are not characters merged into a
@@ -319,6 +322,111 @@ static int cmp_seg(const void *a, const void *b)
     return (x->c0 > y->c0) - (x->c0 < y->c0);
 }
 
+/* Shift across the direction, pixels, at which a component is two rules. */
+#define FD_JOG_PX 2.5
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the valid (>= 0) values of v[lo..hi), or -1. tmp: scratch. */
+static double median_valid(const double *v, int lo, int hi, double *tmp)
+{
+    int i, n = 0;
+    for (i = lo; i < hi; i++)
+        if (v[i] >= 0.0) tmp[n++] = v[i];
+    if (n == 0) return -1.0;
+    qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
+    return tmp[n / 2];
+}
+
+/* Cuts the components of mask where their centre line steps sideways by
+ * FD_JOG_PX or more. Two blocks of a form may have rules a few pixels
+ * apart that continue each other (one block's rule ends where the other's
+ * begins, at the rule between the blocks); the two touch in the mask and
+ * would give one position for two lines. Over a window of a third of the
+ * shortest segment the centre of one tilted rule drifts by a fraction of
+ * a pixel; a step is two rules. Returns the number of cuts; out of memory
+ * there are no cuts. */
+static int split_jogs(PIX *mask, int horiz, const gparams *p)
+{
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    double *centre = NULL, *tmp = NULL;
+    int cuts = 0, win = p->minlen / 3 > 4 ? p->minlen / 3 : 4;
+    l_int32 i, nc;
+    boxa = pixConnComp(mask, &pixa, 8);
+    if (boxa == NULL || pixa == NULL) goto cleanup;
+    nc = boxaGetCount(boxa);
+    for (i = 0; i < nc; i++) {
+        l_int32 bx, by, bw, bh, wpl;
+        int len, t, c, across;
+        l_uint32 *d;
+        PIX *cp;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        len = horiz ? bw : bh;
+        across = horiz ? bh : bw;
+        /* long components wider than one rule only */
+        if (len < 2 * win + 1 || across < (int)FD_JOG_PX + 1) continue;
+        cp = pixaGetPix(pixa, i, L_CLONE);
+        if (cp == NULL) continue;
+        fd_free(centre);
+        fd_free(tmp);
+        centre = fd_malloc((size_t)len * sizeof *centre);
+        tmp = fd_malloc((size_t)len * sizeof *tmp);
+        if (centre == NULL || tmp == NULL) {
+            pixDestroy(&cp);
+            goto cleanup;
+        }
+        d = pixGetData(cp);
+        wpl = pixGetWpl(cp);
+        for (t = 0; t < len; t++) {
+            double sum = 0.0;
+            int cnt = 0;
+            for (c = 0; c < across; c++) {
+                int on = horiz ? GET_DATA_BIT(d + (size_t)c * (size_t)wpl, t) != 0
+                               : GET_DATA_BIT(d + (size_t)t * (size_t)wpl, c) != 0;
+                if (on) {
+                    sum += c;
+                    cnt++;
+                }
+            }
+            centre[t] = cnt > 0 ? sum / cnt : -1.0;
+        }
+        for (t = win; t + win < len; t++) {
+            double before = median_valid(centre, t - win, t, tmp);
+            double after = median_valid(centre, t + 1, t + 1 + win, tmp);
+            int k, u;
+            if (before < 0.0 || after < 0.0 || fabs(after - before) < FD_JOG_PX) continue;
+            /* the step itself: the first row nearer the later centre */
+            for (k = t - win / 2; k < t + win && (centre[k] < 0.0 ||
+                                                  fabs(centre[k] - before) < fabs(centre[k] - after));
+                 k++) {
+            }
+            if (k < 1 || k + 1 >= len) continue;
+            for (u = k - 1; u <= k + 1; u++)
+                for (c = 0; c < across; c++) {
+                    int on = horiz ? GET_DATA_BIT(d + (size_t)c * (size_t)wpl, u) != 0
+                                   : GET_DATA_BIT(d + (size_t)u * (size_t)wpl, c) != 0;
+                    if (!on) continue;
+                    if (horiz) pixSetPixel(mask, bx + u, by + c, 0);
+                    else pixSetPixel(mask, bx + c, by + u, 0);
+                }
+            cuts++;
+            t = k + win;
+        }
+        pixDestroy(&cp);
+    }
+cleanup:
+    fd_free(centre);
+    fd_free(tmp);
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    return cuts;
+}
+
 /* Long thin components of mask → segments, sorted by centre. Rejected
  * components are erased from mask. */
 /* Share of the segment's length (box bx,by,bw,bh) where the binary page
@@ -415,6 +523,7 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
     fd_status st = FD_OK;
     *out = NULL;
     *nout = 0;
+    split_jogs(mask, horiz, p);
     boxa = pixConnComp(mask, &pixa, 8);
     if (boxa == NULL || pixa == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: connected components failed");
