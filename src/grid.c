@@ -35,8 +35,9 @@
  *      two reaches the other; a line that meets fewer than three counts
  *      only what its own segments reach, and one with no crossing where
  *      segments of both are present meets nothing), repeated until
- *      stable; this drops underlines, character strokes and other strays. A line that only
- *      just meets two and is mostly gaps is a run of characters.
+ *      stable; this drops underlines, character strokes and other strays.
+ *      A line that only just meets two and is mostly gaps is a run of
+ *      characters.
  *   5. Slots between neighbouring positions; for each pair of neighbouring
  *      slots, the ruling segment between them exists when the mask covers
  *      70 % of the boundary, searched in a band around the position that
@@ -348,18 +349,17 @@ static double median_valid(const double *v, int lo, int hi, double *tmp)
  * begins, at the rule between the blocks); the two touch in the mask and
  * would give one position for two lines. Over a window of a third of the
  * shortest segment the centre of one tilted rule drifts by a fraction of
- * a pixel; a step is two rules. Returns the number of cuts; out of memory
+ * a pixel; a step is two rules. boxa/pixa: the components of mask, which
+ * are stale once a cut is made. Returns the number of cuts; out of memory
  * there are no cuts. */
-static int split_jogs(PIX *mask, int horiz, const gparams *p)
+static int split_jogs(PIX *mask, int horiz, const gparams *p, BOXA *boxa, PIXA *pixa)
 {
-    BOXA *boxa = NULL;
-    PIXA *pixa = NULL;
-    double *centre = NULL, *tmp = NULL;
+    l_int32 span = horiz ? pixGetWidth(mask) : pixGetHeight(mask);
+    double *centre = fd_malloc((size_t)span * sizeof *centre);
+    double *tmp = fd_malloc((size_t)span * sizeof *tmp);
     int cuts = 0, win = p->minlen / 3 > 4 ? p->minlen / 3 : 4;
-    l_int32 i, nc;
-    boxa = pixConnComp(mask, &pixa, 8);
-    if (boxa == NULL || pixa == NULL) goto cleanup;
-    nc = boxaGetCount(boxa);
+    l_int32 i, nc = boxaGetCount(boxa);
+    if (centre == NULL || tmp == NULL) goto cleanup;
     for (i = 0; i < nc; i++) {
         l_int32 bx, by, bw, bh, wpl;
         int len, t, c, across;
@@ -372,14 +372,6 @@ static int split_jogs(PIX *mask, int horiz, const gparams *p)
         if (len < 2 * win + 1 || across < (int)FD_JOG_PX + 1) continue;
         cp = pixaGetPix(pixa, i, L_CLONE);
         if (cp == NULL) continue;
-        fd_free(centre);
-        fd_free(tmp);
-        centre = fd_malloc((size_t)len * sizeof *centre);
-        tmp = fd_malloc((size_t)len * sizeof *tmp);
-        if (centre == NULL || tmp == NULL) {
-            pixDestroy(&cp);
-            goto cleanup;
-        }
         d = pixGetData(cp);
         wpl = pixGetWpl(cp);
         for (t = 0; t < len; t++) {
@@ -422,8 +414,6 @@ static int split_jogs(PIX *mask, int horiz, const gparams *p)
 cleanup:
     fd_free(centre);
     fd_free(tmp);
-    boxaDestroy(&boxa);
-    pixaDestroy(&pixa);
     return cuts;
 }
 
@@ -523,8 +513,12 @@ static fd_status mask_segments(PIX *mask, PIX *bin, PIX *gray, int horiz, const 
     fd_status st = FD_OK;
     *out = NULL;
     *nout = 0;
-    split_jogs(mask, horiz, p);
     boxa = pixConnComp(mask, &pixa, 8);
+    if (boxa != NULL && pixa != NULL && split_jogs(mask, horiz, p, boxa, pixa) > 0) {
+        boxaDestroy(&boxa);
+        pixaDestroy(&pixa);
+        boxa = pixConnComp(mask, &pixa, 8);
+    }
     if (boxa == NULL || pixa == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "grid: connected components failed");
         goto cleanup;
@@ -885,8 +879,8 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
     int changed = 1;
     size_t i, j;
     /* per pair: bit 1 the horizontal line's segments reach the crossing,
-     * bit 2 the vertical one's, bit 4 either (the pair meets); found once,
-     * it does not change between rounds */
+     * bit 2 the vertical one's (either: the pair meets); found once, it
+     * does not change between rounds */
     unsigned char *meet = fd_calloc(nh * nv + 1, 1);
     for (i = 0; i < nh && meet != NULL; i++)
         for (j = 0; j < nv; j++) {
@@ -897,7 +891,6 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
                   y <= v[j].hi + tol))
                 continue;
             m = reaches(hs, nhs, i, x, tol) | 2 * reaches(vs, nvs, j, y, tol);
-            if (m) m |= 4;
             meet[i * nv + j] = (unsigned char)m;
         }
     if (meet == NULL) {
@@ -916,7 +909,7 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
             if (!h[i].keep) continue;
             for (j = 0; j < nv; j++) {
                 if (!v[j].keep) continue;
-                h[i].crosses += (meet[i * nv + j] >> 2) & 1;
+                h[i].crosses += meet[i * nv + j] != 0;
                 own += meet[i * nv + j] & 1;
                 both += (meet[i * nv + j] & 3) == 3;
             }
@@ -928,7 +921,7 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
             if (!v[j].keep) continue;
             for (i = 0; i < nh; i++) {
                 if (!h[i].keep) continue;
-                v[j].crosses += (meet[i * nv + j] >> 2) & 1;
+                v[j].crosses += meet[i * nv + j] != 0;
                 own += (meet[i * nv + j] >> 1) & 1;
                 both += (meet[i * nv + j] & 3) == 3;
             }

@@ -63,17 +63,11 @@ static int ignorable(long cp)
 
 #define MATCH_MAX_CP 64
 
-/* Strokes a ruling line's remnant (or a seal's, beside a rule) reads as. */
-static int dash_like(long cp)
-{
-    return cp == '-' || cp == '~' || cp == 0x2013 || cp == 0x2014 || cp == 0x2500 ||
-           cp == 0x4E00 /* 一 */ || cp == 0xFF5E || cp == 0xFF0D;
-}
-
 /* Code points of s without the ignorable ones, at most max. A run of two
- * or more dashes at either end is left out: no label starts or ends with
- * one, and a rule's remnant at the edge of a cell (or a seal's, beside a
- * rule) reads as one ("全年执行数 - - -一"). A single 一 stays (一级指标). */
+ * or more dashes (fd_is_dash_cp) at either end is left out: no label
+ * starts or ends with one, and a rule's remnant at the edge of a cell (or
+ * a seal's, beside a rule) reads as one ("全年执行数 - - -一"). A single 一
+ * stays (一级指标). */
 static size_t label_codepoints(const char *s, long *out, size_t max)
 {
     size_t n = 0, lead = 0, trail = 0;
@@ -82,8 +76,8 @@ static size_t label_codepoints(const char *s, long *out, size_t max)
         if (cp < 0 || ignorable(cp)) continue;
         out[n++] = cp;
     }
-    while (lead < n && dash_like(out[lead])) lead++;
-    while (trail < n - lead && dash_like(out[n - 1 - trail])) trail++;
+    while (lead < n && fd_is_dash_cp(out[lead])) lead++;
+    while (trail < n - lead && fd_is_dash_cp(out[n - 1 - trail])) trail++;
     if (trail >= 2) n -= trail;
     if (lead >= 2) {
         memmove(out, out + lead, (n - lead) * sizeof *out);

@@ -12,6 +12,7 @@
 #include "value.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -674,6 +675,20 @@ static void eval_check(const fd_form *f, const fd_rules *rules, fd_check_code co
 
 /* ---- ocr_suspect ------------------------------------------------------- */
 
+/* Where a number input lives in f, or NULL when the input is not a number
+ * (a measure, a reason) or out of range. */
+static fd_num *loc_num(fd_form *f, const loc *l)
+{
+    switch (l->kind) {
+    case LOC_FUNDS: return &f->funds[l->row][l->col];
+    case LOC_TOTAL_WEIGHT: return &f->total_weight;
+    case LOC_TOTAL_SCORE: return &f->total_score;
+    case LOC_IND_WEIGHT: return l->ind < f->n_indicators ? &f->indicators[l->ind].weight : NULL;
+    case LOC_IND_SCORE: return l->ind < f->n_indicators ? &f->indicators[l->ind].score : NULL;
+    default: return NULL;
+    }
+}
+
 /* Puts the alternative reading alt of input l into the copy *tmp (whose
  * indicators array is the scratch copy inds). Returns 1 when alt reads as
  * a value of the input's kind and was substituted, 0 when it does not,
@@ -684,24 +699,19 @@ static int substitute(fd_form *tmp, fd_indicator *inds, const loc *l, const char
 {
     fd_num n;
     fd_status st = FD_OK;
+    fd_num *slot = loc_num(tmp, l); /* tmp->indicators is inds */
     switch (l->kind) {
-    case LOC_FUNDS: {
-        fd_parse_result r = l->col == FD_COL_RATE ? fd_parse_percent(alt, &n)
-                                                  : fd_parse_amount(alt, &n);
-        if (r != FD_PARSE_OK) return 0;
-        tmp->funds[l->row][l->col] = n;
-        return 1;
-    }
+    case LOC_FUNDS:
     case LOC_TOTAL_WEIGHT:
     case LOC_TOTAL_SCORE:
     case LOC_IND_WEIGHT:
-    case LOC_IND_SCORE:
-        if (fd_parse_amount(alt, &n) != FD_PARSE_OK) return 0;
-        if (l->kind == LOC_TOTAL_WEIGHT) tmp->total_weight = n;
-        else if (l->kind == LOC_TOTAL_SCORE) tmp->total_score = n;
-        else if (l->kind == LOC_IND_WEIGHT) inds[l->ind].weight = n;
-        else inds[l->ind].score = n;
+    case LOC_IND_SCORE: {
+        fd_parse_result r = l->kind == LOC_FUNDS && l->col == FD_COL_RATE ? fd_parse_percent(alt, &n)
+                                                                          : fd_parse_amount(alt, &n);
+        if (r != FD_PARSE_OK || slot == NULL) return 0;
+        *slot = n;
         return 1;
+    }
     case LOC_IND_TARGET:
     case LOC_IND_ACTUAL:
         if (fd_parse_measure(alt, owned_measure, &st) != FD_PARSE_OK) return st == FD_OK ? 0 : -1;
@@ -718,25 +728,12 @@ static int substitute(fd_form *tmp, fd_indicator *inds, const loc *l, const char
     return 0;
 }
 
-/* The number an input holds, or NULL when it is not a number. */
-static const fd_num *loc_num(const fd_form *f, const loc *l)
-{
-    switch (l->kind) {
-    case LOC_FUNDS: return &f->funds[l->row][l->col];
-    case LOC_TOTAL_WEIGHT: return &f->total_weight;
-    case LOC_TOTAL_SCORE: return &f->total_score;
-    case LOC_IND_WEIGHT: return l->ind < f->n_indicators ? &f->indicators[l->ind].weight : NULL;
-    case LOC_IND_SCORE: return l->ind < f->n_indicators ? &f->indicators[l->ind].score : NULL;
-    default: return NULL;
-    }
-}
-
 /* A number cell whose reading has digits but gave no value (the reading
  * did not parse: "3,4138,1380.00"): the check counted it as empty, and
  * the paper says otherwise. A cell read as empty or a dash has no digits. */
 static int unread_number(const fd_form *f, const loc *l, const fd_prov *pv)
 {
-    const fd_num *n = loc_num(f, l);
+    const fd_num *n = loc_num((fd_form *)(uintptr_t)f, l); /* only read */
     return n != NULL && !n->present && pv != NULL && pv->text != NULL &&
            strpbrk(pv->text, "0123456789") != NULL;
 }

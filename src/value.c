@@ -38,7 +38,7 @@ static int is_space_cp(long cp)
 /* Characters a form (or the OCR engine reading it) uses for "nothing here":
  * hyphen and dash variants, the CJK 一 that a printed dash is often read
  * as, box-drawing and katakana long-vowel look-alikes, and the slash. */
-static int is_dash_cp(long cp)
+int fd_is_dash_cp(long cp)
 {
     return cp == '-' || cp == '/' || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 ||
            cp == 0x2500 || cp == 0x2501 || cp == 0x30FC || cp == 0x4E00 || cp == 0xFE58 ||
@@ -401,7 +401,7 @@ int fd_text_is_null(const char *text)
     while (*p != '\0') {
         long cp = fd_utf8_next(&p);
         if (cp < 0) return 0;
-        if (!is_space_cp(cp) && !is_dash_cp(cp)) return 0;
+        if (!is_space_cp(cp) && !fd_is_dash_cp(cp)) return 0;
     }
     return 1;
 }

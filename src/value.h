@@ -42,6 +42,10 @@ fd_parse_result fd_parse_measure(const char *text, fd_measure *out, fd_status *s
  * when allocation fails. */
 char *fd_text_normalize(const char *text);
 
+/* 1 for a character a form (or the OCR engine reading it) uses for
+ * "nothing here": hyphen and dash variants, 一, ─, ー, the slash. */
+int fd_is_dash_cp(long cp);
+
 /* 1 when the text is empty, whitespace or a lone dash (null cell). */
 int fd_text_is_null(const char *text);
 

@@ -56,22 +56,28 @@ static void check_exact(const fd_grid *g, const synth_truth *t, int tol, const c
     }
 }
 
-static void run_exact(const synth_opts *o, int tol, const char *what)
+/* The grid of a synthetic gray page against its truth (check_exact). */
+static void detect_exact(PIX *pix, int dpi, const synth_truth *truth, int tol, const char *what)
 {
-    synth_truth truth;
     fd_page_image img;
     fd_grid g;
     fd_diag dg;
-    PIX *pix = synth_form(o, &truth);
     fd_diag_init(&dg);
     memset(&g, 0, sizeof g);
-    T_CHECK(pix != NULL);
-    if (pix == NULL) return;
-    page_from_gray(pix, o->dpi, &img);
+    page_from_gray(pix, dpi, &img);
     T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_OK);
-    check_exact(&g, &truth, tol, what);
+    check_exact(&g, truth, tol, what);
     fd_grid_clear(&g);
     fd_page_image_clear(&img);
+}
+
+static void run_exact(const synth_opts *o, int tol, const char *what)
+{
+    synth_truth truth;
+    PIX *pix = synth_form(o, &truth);
+    T_CHECK(pix != NULL);
+    if (pix == NULL) return;
+    detect_exact(pix, o->dpi, &truth, tol, what);
     pixDestroy(&pix);
 }
 
@@ -105,9 +111,6 @@ static void test_aligned_bottoms(void)
 {
     synth_opts o;
     synth_truth truth;
-    fd_page_image img;
-    fd_grid g;
-    fd_diag dg;
     PIX *pix;
     int i, drawn = 0, row = -1;
     synth_default(&o);
@@ -134,13 +137,7 @@ static void test_aligned_bottoms(void)
         drawn++;
     }
     T_EQ_INT(drawn, 3);
-    fd_diag_init(&dg);
-    memset(&g, 0, sizeof g);
-    page_from_gray(pix, o.dpi, &img);
-    T_EQ_INT(fd_grid_detect(&img, &g, NULL, &dg), FD_OK);
-    check_exact(&g, &truth, 2, "aligned digit bottoms");
-    fd_grid_clear(&g);
-    fd_page_image_clear(&img);
+    detect_exact(pix, o.dpi, &truth, 2, "aligned digit bottoms");
     pixDestroy(&pix);
 }
 
