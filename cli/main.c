@@ -49,9 +49,9 @@ static const char usage_text[] =
     "      --models DIR     model directory (default: $FORMDIG_MODELS, else the\n"
     "                       built-in one, else models/ beside the executable)\n"
     "      --debug-dir DIR  write debug images of every page into DIR\n"
-    "  -j, --jobs N         read N files at a time, each worker with its own OCR\n"
-    "                       engine (default: the number of cores); output stays\n"
-    "                       in input order\n"
+    "  -j, --jobs N         N workers, each with its own OCR engine (default: the\n"
+    "                       number of cores); they share out the pages of the\n"
+    "                       files; output stays in input order\n"
     "  -v, --verbose        more messages on stderr (twice: debug)\n"
     "  -q, --quiet          only error messages on stderr (no progress line)\n"
     "  -h, --help           show this help and exit\n"
@@ -546,8 +546,9 @@ static void progress_show(const progress *p, int final)
 
 /* ----------------------------------------------------------- workers */
 
-/* One input's result, filled by a worker, printed by the main thread in
- * input order. */
+/* One input: its state while workers share out its pages, then its result,
+ * printed by the main thread in input order. Every field is guarded by the
+ * pool's lock. */
 typedef struct job {
     const char *path;
     char *json;          /* library-owned (fd_free) */
@@ -555,43 +556,128 @@ typedef struct job {
     int discrepancy;
     int pages;
     int skip;            /* --resume: already in the output */
-    int claimed;         /* taken by a worker */
     int done;
-    long long size;      /* bytes: a stand-in for the work in it */
+    /* While it is being read: */
+    int opening;         /* a worker is opening it */
+    int opened;
+    fd_scan *scan;
+    int n_pages;
+    int next_page;       /* the next page to hand out (1-based) */
+    unsigned char *read; /* read[p - 1]: page p has been read */
+    int mapped;          /* pages mapped, from the first */
+    int mapping;         /* a worker is mapping or finishing it */
+    int busy;            /* workers inside a call on scan */
+    int failed;
 } job;
 
 typedef struct pool {
     pthread_mutex_t lock;
-    pthread_cond_t done_cv;
+    pthread_cond_t done_cv;   /* a job is done, or work may have become available */
     job *jobs;
     size_t n_jobs;
-    size_t next;         /* first job not yet claimed */
-    size_t window;       /* a worker takes the largest of this many unclaimed jobs */
-    int active;          /* workers still running */
+    size_t first_open;        /* no job before it is waiting to be opened */
+    int n_open;               /* jobs opened and not done */
+    int max_open;             /* files open at once (their data is held in memory) */
+    int ahead;                /* pages handed out and not mapped yet, over every job */
+    int max_ahead;            /* bound on ahead: the images held wait for the mapping */
+    int active;               /* workers still running */
     const options *opt;
     fd_log_level log_level;
 } pool;
 
-/* The next job for a worker (pool locked), NULL when none is left. Among
- * the next few unclaimed inputs the largest goes first: a big document
- * started last would leave the other workers idle at the end of a batch.
- * The window is small, so that the results waiting to be printed in input
- * order stay few. */
-static job *claim_job(pool *pl)
+typedef enum task_kind { TASK_NONE = 0, TASK_OPEN, TASK_PAGE, TASK_MAP } task_kind;
+
+typedef struct task {
+    task_kind kind;
+    job *jb;
+    int page;
+} task;
+
+static int job_needs_map(const job *jb)
 {
-    size_t k, end, best = SIZE_MAX;
-    while (pl->next < pl->n_jobs && (pl->jobs[pl->next].skip || pl->jobs[pl->next].claimed)) {
-        if (pl->jobs[pl->next].skip) pl->jobs[pl->next].done = 1;
-        pl->next++;
+    if (!jb->opened || jb->failed || jb->done || jb->mapping) return 0;
+    return jb->mapped == jb->n_pages || jb->read[jb->mapped];
+}
+
+/* The next task for a worker (pool locked); kind TASK_NONE when there is
+ * nothing to do now. Mapping goes first: it is the one part of a file that
+ * runs on one thread at a time, and it releases the pages' images. Pages
+ * are handed out in input order, so that results come out in the order
+ * they are printed in. */
+static task claim_task(pool *pl)
+{
+    task t;
+    size_t k;
+    memset(&t, 0, sizeof t);
+    for (k = 0; k < pl->first_open; k++) {
+        job *jb = &pl->jobs[k];
+        if (job_needs_map(jb)) {
+            t.kind = TASK_MAP;
+            t.jb = jb;
+            jb->mapping = 1;
+            return t;
+        }
     }
-    if (pl->next >= pl->n_jobs || g_stop) return NULL;
-    end = pl->next + pl->window < pl->n_jobs ? pl->next + pl->window : pl->n_jobs;
-    for (k = pl->next; k < end; k++) {
-        if (pl->jobs[k].skip || pl->jobs[k].claimed) continue;
-        if (best == SIZE_MAX || pl->jobs[k].size > pl->jobs[best].size) best = k;
+    for (k = 0; k < pl->n_jobs && k < pl->first_open; k++) {
+        job *jb = &pl->jobs[k];
+        if (!jb->opened || jb->done || jb->failed || jb->next_page > jb->n_pages) continue;
+        if (pl->ahead >= pl->max_ahead) break;
+        t.kind = TASK_PAGE;
+        t.jb = jb;
+        t.page = jb->next_page++;
+        pl->ahead++;
+        return t;
     }
-    pl->jobs[best].claimed = 1;
-    return &pl->jobs[best];
+    while (pl->first_open < pl->n_jobs && pl->jobs[pl->first_open].skip) {
+        pl->jobs[pl->first_open].done = 1;
+        pl->first_open++;
+    }
+    if (pl->first_open < pl->n_jobs && !g_stop && pl->n_open < pl->max_open) {
+        t.kind = TASK_OPEN;
+        t.jb = &pl->jobs[pl->first_open++];
+        t.jb->opening = 1;
+        pl->n_open++;
+    }
+    return t;
+}
+
+/* 1 when no task can come any more: every job done or (stopped) never
+ * to be opened, and none open. */
+static int pool_finished(const pool *pl)
+{
+    size_t k;
+    if (pl->n_open > 0) return 0;
+    if (g_stop) return 1;
+    for (k = pl->first_open; k < pl->n_jobs; k++)
+        if (!pl->jobs[k].skip) return 0;
+    return 1;
+}
+
+/* Ends a job (pool locked): its scan is closed once no worker is inside a
+ * call on it. */
+static void job_settle(pool *pl, job *jb)
+{
+    if (jb->done || jb->busy > 0) return;
+    if (!jb->failed && !(jb->json && jb->opened)) return;
+    fd_scan_destroy(&jb->scan);
+    free(jb->read);
+    jb->read = NULL;
+    if (jb->failed && jb->error == NULL) jb->error = strdup("out of memory");
+    if (jb->opened || jb->opening) pl->n_open--;
+    jb->done = 1;
+}
+
+/* Marks a job failed (pool locked): no more of its pages are handed out,
+ * and those handed out no longer count as waiting for the mapping. */
+static void job_fail(pool *pl, job *jb, const char *message)
+{
+    if (jb->failed) return;
+    jb->failed = 1;
+    jb->error = strdup(message);
+    if (jb->next_page > 0) {
+        pl->ahead -= jb->next_page - 1 - jb->mapped;
+        jb->mapped = jb->next_page - 1;
+    }
 }
 
 static void *worker(void *arg)
@@ -599,40 +685,84 @@ static void *worker(void *arg)
     pool *pl = arg;
     fd_context *ctx = NULL;
     fd_status cst = fd_context_create(&ctx, pl->opt->models);
+    const char *ctx_error;
     if (cst == FD_OK) {
         fd_context_set_log(ctx, pl->log_level, log_sink, NULL);
         if (pl->opt->debug_dir) cst = fd_context_set_debug_dir(ctx, pl->opt->debug_dir);
     }
-    for (;;) {
-        job *jb;
-        char *json = NULL, *error = NULL;
-        fd_result_info info;
-        memset(&info, 0, sizeof info);
-        pthread_mutex_lock(&pl->lock);
-        jb = claim_job(pl);
-        pthread_mutex_unlock(&pl->lock);
-        if (jb == NULL) break;
-        if (cst != FD_OK) {
-            error = strdup(ctx ? fd_context_errmsg(ctx) : fd_status_name(cst));
-        } else if (fd_process_file(ctx, jb->path, &json, &info) != FD_OK) {
-            error = strdup(fd_context_errmsg(ctx));
-            fd_free(json);
-            json = NULL;
-        }
-        pthread_mutex_lock(&pl->lock);
-        jb->json = json;
-        jb->error = error ? error : (json ? NULL : strdup("out of memory"));
-        jb->discrepancy = info.discrepancy;
-        jb->pages = info.n_pages;
-        jb->done = 1;
-        pthread_cond_broadcast(&pl->done_cv);
-        pthread_mutex_unlock(&pl->lock);
-    }
-    fd_context_destroy(&ctx);
+    ctx_error = cst == FD_OK ? NULL : ctx ? fd_context_errmsg(ctx) : fd_status_name(cst);
     pthread_mutex_lock(&pl->lock);
+    for (;;) {
+        task t = claim_task(pl);
+        job *jb = t.jb;
+        fd_status st = FD_OK;
+        if (t.kind == TASK_NONE) {
+            if (pool_finished(pl)) break;
+            pthread_cond_wait(&pl->done_cv, &pl->lock);
+            continue;
+        }
+        jb->busy++;
+        pthread_mutex_unlock(&pl->lock);
+        if (t.kind == TASK_OPEN) {
+            fd_scan *scan = NULL;
+            unsigned char *read = NULL;
+            int n = 0;
+            st = ctx_error ? FD_ERR_USAGE : fd_scan_open(ctx, jb->path, &scan);
+            if (st == FD_OK) {
+                n = fd_scan_page_count(scan);
+                read = calloc(n > 0 ? (size_t)n : 1, 1);
+                if (read == NULL) fd_scan_destroy(&scan);
+            }
+            pthread_mutex_lock(&pl->lock);
+            jb->opening = 0;
+            jb->opened = 1;
+            if (st != FD_OK) {
+                job_fail(pl, jb, ctx_error ? ctx_error : fd_context_errmsg(ctx));
+            } else if (read == NULL) {
+                job_fail(pl, jb, "out of memory");
+            } else {
+                jb->scan = scan;
+                jb->read = read;
+                jb->n_pages = n;
+                jb->next_page = 1;
+            }
+        } else if (t.kind == TASK_PAGE) {
+            st = ctx_error ? FD_ERR_USAGE : fd_scan_read_page(ctx, jb->scan, t.page);
+            pthread_mutex_lock(&pl->lock);
+            /* A failure is reported again by the mapping, which stops at
+             * this page: the page counts as read. */
+            jb->read[t.page - 1] = 1;
+            if (st != FD_OK && ctx_error) job_fail(pl, jb, ctx_error);
+        } else {
+            int mapped = 0;
+            char *json = NULL;
+            fd_result_info info;
+            memset(&info, 0, sizeof info);
+            st = ctx_error ? FD_ERR_USAGE : fd_scan_map_pages(ctx, jb->scan, &mapped);
+            if (st == FD_OK && mapped == jb->n_pages) st = fd_scan_finish(ctx, jb->scan, &json, &info);
+            pthread_mutex_lock(&pl->lock);
+            jb->mapping = 0;
+            if (st != FD_OK) {
+                job_fail(pl, jb, ctx_error ? ctx_error : fd_context_errmsg(ctx));
+                fd_free(json);
+            } else {
+                pl->ahead -= mapped - jb->mapped;
+                jb->mapped = mapped;
+                if (json) {
+                    jb->json = json;
+                    jb->discrepancy = info.discrepancy;
+                    jb->pages = info.n_pages;
+                }
+            }
+        }
+        jb->busy--;
+        job_settle(pl, jb);
+        pthread_cond_broadcast(&pl->done_cv);
+    }
     pl->active--;
     pthread_cond_broadcast(&pl->done_cv);
     pthread_mutex_unlock(&pl->lock);
+    fd_context_destroy(&ctx);
     return NULL;
 }
 
@@ -673,18 +803,13 @@ static int run_scans(const options *opt, fd_log_level log_level, sink *out, int 
     }
     pl.jobs = calloc(files.n, sizeof *pl.jobs);
     n_threads = opt->jobs > 0 ? opt->jobs : default_jobs();
-    if ((size_t)n_threads > files.n) n_threads = (int)files.n;
     threads = calloc((size_t)n_threads, sizeof *threads);
     if (pl.jobs == NULL || threads == NULL) {
         complain(NULL, "out of memory");
         rc = EXIT_TROUBLE;
         goto cleanup;
     }
-    for (k = 0; k < files.n; k++) {
-        struct stat sb;
-        pl.jobs[k].path = files.paths[k];
-        pl.jobs[k].size = stat(files.paths[k], &sb) == 0 ? (long long)sb.st_size : 0;
-    }
+    for (k = 0; k < files.n; k++) pl.jobs[k].path = files.paths[k];
     pl.n_jobs = files.n;
     if (opt->resume) {
         fd_context *hctx = NULL;
@@ -720,7 +845,8 @@ static int run_scans(const options *opt, fd_log_level log_level, sink *out, int 
     pthread_mutex_init(&pl.lock, NULL);
     pthread_cond_init(&pl.done_cv, NULL);
     pl.active = n_threads;
-    pl.window = n_threads > 0 ? (size_t)n_threads * 4 : 1;
+    pl.max_open = n_threads + 1;
+    pl.max_ahead = 4 * n_threads;
     for (i = 0; i < n_threads; i++) {
         if (pthread_create(&threads[i], NULL, worker, &pl) != 0) break;
     }

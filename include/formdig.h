@@ -89,6 +89,31 @@ fd_status fd_check_json(fd_context *ctx, const char *json, size_t len,
 fd_status fd_process_file(fd_context *ctx, const char *path,
                           char **out_json, fd_result_info *info);
 
+/* The same, with the pages of one file shared among threads (a long PDF
+ * read on every core). Each call takes the context of the thread making
+ * it; a context is used by one thread at a time, as always.
+ *   fd_scan_open       opens the file (page count, SHA-256).
+ *   fd_scan_read_page  decodes, cleans and grids page 1…count and runs most
+ *                      of its OCR; any thread, each page once.
+ *   fd_scan_map_pages  maps the pages read so far, in page order, onto the
+ *                      forms; returns at once when another thread is
+ *                      mapping this file. *pages_mapped (may be NULL): how
+ *                      many pages from the first are mapped. Call it after
+ *                      pages are read until every page is mapped.
+ *   fd_scan_finish     once every page is mapped: the contract JSON, as
+ *                      fd_process_file gives it.
+ * A page that cannot be read is an "errors" entry (the call succeeds); out
+ * of memory or an OCR failure on any page makes fd_scan_map_pages fail,
+ * and the file with it. The result does not depend on which thread read
+ * which page. fd_scan_destroy accepts NULL and nulls the pointer. */
+typedef struct fd_scan fd_scan;
+fd_status fd_scan_open(fd_context *ctx, const char *path, fd_scan **out);
+int fd_scan_page_count(const fd_scan *scan);
+fd_status fd_scan_read_page(fd_context *ctx, fd_scan *scan, int page);
+fd_status fd_scan_map_pages(fd_context *ctx, fd_scan *scan, int *pages_mapped);
+fd_status fd_scan_finish(fd_context *ctx, fd_scan *scan, char **out_json, fd_result_info *info);
+void fd_scan_destroy(fd_scan **pp);
+
 /* Validate a document against nothing but the library's own reader: used
  * by tests. Returns FD_OK when it parses as a contract document. */
 fd_status fd_validate_json(fd_context *ctx, const char *json, size_t len);

@@ -204,17 +204,22 @@ typedef struct form_build {
     int total_done;
 } form_build;
 
-typedef struct mapper {
+/* The model, grids, reader and dg are those of the current call
+ * (fd_mapper_add_page, fd_mapper_finish): successive calls may come from
+ * different threads' contexts, so none is kept between calls. */
+struct fd_mapper {
     const fd_form_model *model;
     const fd_grid *grids;
-    size_t n_grids;
     fd_cell_reader reader;
     void *user;
     fd_document *doc;
     fd_diag *dg;
+    size_t first_form;       /* doc->n_forms when the mapper was created */
+    size_t pages_added;
     form_build *builds;
     size_t n_builds, cap_builds;
-} mapper;
+};
+typedef struct fd_mapper mapper;
 
 static void field_clear(field_read *f)
 {
@@ -1132,29 +1137,76 @@ static fd_status finish_form(mapper *mp, form_build *b)
     return FD_OK;
 }
 
+fd_status fd_mapper_create(const fd_form_model *model, fd_document *doc, fd_mapper **out, fd_diag *dg)
+{
+    mapper *mp;
+    *out = NULL;
+    if (fd_form_model_find(model, "title") == NULL || fd_form_model_find(model, "title")->n_variants == 0)
+        return fd_diag_fail(dg, FD_ERR_MODEL, "the form model has no \"title\" label");
+    mp = fd_calloc(1, sizeof *mp);
+    if (mp == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+    mp->doc = doc;
+    mp->first_form = doc->n_forms;
+    *out = mp;
+    return FD_OK;
+}
+
+fd_status fd_mapper_add_page(fd_mapper *mp, const fd_form_model *model, const fd_grid *grids,
+                             size_t gi, fd_cell_reader reader, void *user, fd_diag *dg)
+{
+    fd_status st;
+    if (gi != mp->pages_added)
+        return fd_diag_fail(dg, FD_ERR_INTERNAL, "page %zu mapped out of order (next is %zu)", gi,
+                            mp->pages_added);
+    mp->model = model;
+    mp->grids = grids;
+    mp->reader = reader;
+    mp->user = user;
+    mp->dg = dg;
+    st = map_page(mp, gi, mp->first_form);
+    mp->grids = NULL;
+    mp->reader = NULL;
+    mp->user = NULL;
+    mp->dg = NULL;
+    if (st == FD_OK) mp->pages_added++;
+    return st;
+}
+
+fd_status fd_mapper_finish(fd_mapper *mp, const fd_form_model *model, fd_diag *dg)
+{
+    size_t i;
+    fd_status st = FD_OK;
+    mp->model = model;
+    mp->dg = dg;
+    for (i = 0; i < mp->n_builds && st == FD_OK; i++) st = finish_form(mp, &mp->builds[i]);
+    mp->dg = NULL;
+    return st;
+}
+
+void fd_mapper_destroy(fd_mapper **pp)
+{
+    mapper *mp;
+    size_t i, k;
+    if (pp == NULL || *pp == NULL) return;
+    mp = *pp;
+    for (i = 0; i < mp->n_builds; i++) {
+        for (k = 0; k < mp->builds[i].n_rows; k++) row_clear(&mp->builds[i].rows[k]);
+        fd_free(mp->builds[i].rows);
+    }
+    fd_free(mp->builds);
+    fd_free(mp);
+    *pp = NULL;
+}
+
 fd_status fd_map_document(const fd_form_model *model, const fd_grid *grids, size_t n_grids,
                           fd_cell_reader reader, void *user, fd_document *doc, fd_diag *dg)
 {
-    mapper mp;
-    size_t gi, i, first_form = doc->n_forms;
-    fd_status st = FD_OK;
-    memset(&mp, 0, sizeof mp);
-    mp.model = model;
-    mp.grids = grids;
-    mp.n_grids = n_grids;
-    mp.reader = reader;
-    mp.user = user;
-    mp.doc = doc;
-    mp.dg = dg;
-    if (fd_form_model_find(model, "title") == NULL || fd_form_model_find(model, "title")->n_variants == 0)
-        return fd_diag_fail(dg, FD_ERR_MODEL, "the form model has no \"title\" label");
-    for (gi = 0; gi < n_grids && st == FD_OK; gi++) st = map_page(&mp, gi, first_form);
-    for (i = 0; i < mp.n_builds && st == FD_OK; i++) st = finish_form(&mp, &mp.builds[i]);
-    for (i = 0; i < mp.n_builds; i++) {
-        size_t k;
-        for (k = 0; k < mp.builds[i].n_rows; k++) row_clear(&mp.builds[i].rows[k]);
-        fd_free(mp.builds[i].rows);
-    }
-    fd_free(mp.builds);
+    fd_mapper *mp = NULL;
+    size_t gi;
+    fd_status st = fd_mapper_create(model, doc, &mp, dg);
+    for (gi = 0; gi < n_grids && st == FD_OK; gi++)
+        st = fd_mapper_add_page(mp, model, grids, gi, reader, user, dg);
+    if (st == FD_OK) st = fd_mapper_finish(mp, model, dg);
+    fd_mapper_destroy(&mp);
     return st;
 }

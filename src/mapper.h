@@ -65,4 +65,17 @@ const fd_label *fd_form_model_match(const fd_form_model *m, const char *prefix,
 fd_status fd_map_document(const fd_form_model *model, const fd_grid *grids, size_t n_grids,
                           fd_cell_reader reader, void *user, fd_document *doc, fd_diag *dg);
 
+/* The same, a page at a time, for pages that become ready one by one
+ * (read by several threads): pages are added in order, gi = 0, 1, …, each
+ * call with a grids array holding that page and every earlier one
+ * unchanged. Forms are appended to doc, which must outlive the mapper.
+ * Nothing of a call (model, grids, reader, dg) is kept for the next. */
+typedef struct fd_mapper fd_mapper;
+fd_status fd_mapper_create(const fd_form_model *model, fd_document *doc, fd_mapper **out, fd_diag *dg);
+fd_status fd_mapper_add_page(fd_mapper *mp, const fd_form_model *model, const fd_grid *grids,
+                             size_t gi, fd_cell_reader reader, void *user, fd_diag *dg);
+/* Stitches and completes the forms (cut rows joined, level labels carried). */
+fd_status fd_mapper_finish(fd_mapper *mp, const fd_form_model *model, fd_diag *dg);
+void fd_mapper_destroy(fd_mapper **pp);
+
 #endif /* FD_MAPPER_H */

@@ -12,6 +12,7 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,11 @@ static void slot_end(tess_slot *slot)
     }
 }
 
+/* Tesseract keeps some parameters (debug_file among them) in one
+ * process-wide table that every engine's start writes: engines are started
+ * one at a time. The only state of this module shared between contexts. */
+static pthread_mutex_t engine_start_lock = PTHREAD_MUTEX_INITIALIZER;
+
 fd_status fd_ocr_create(const fd_ocr_config *cfg, fd_ocr_engine **out, fd_diag *dg)
 {
     fd_ocr_engine *eng = NULL;
@@ -145,11 +151,13 @@ fd_status fd_ocr_create(const fd_ocr_config *cfg, fd_ocr_engine **out, fd_diag *
     eng = fd_calloc(1, sizeof *eng);
     if (eng == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory starting the OCR engine");
     eng->cfg = *cfg;
+    pthread_mutex_lock(&engine_start_lock);
     st = slot_start(&eng->text, cfg, cfg->language, dg);
     if (st == FD_OK && cfg->number_language[0] && strcmp(cfg->number_language, cfg->language) != 0)
         st = slot_start(&eng->number, cfg, cfg->number_language, dg);
     if (st == FD_OK && cfg->measure_language[0] && strcmp(cfg->measure_language, cfg->language) != 0)
         st = slot_start(&eng->measure, cfg, cfg->measure_language, dg);
+    pthread_mutex_unlock(&engine_start_lock);
     if (st != FD_OK) goto cleanup;
     *out = eng;
     eng = NULL;

@@ -294,28 +294,28 @@ fd_status fd_validate_json(fd_context *ctx, const char *json, size_t len)
 /* ------------------------------------------------------------------------ */
 /* Scan pipeline (ingest → grid → OCR → mapper → scoring → JSON).           */
 
-fd_status fd_process_file(fd_context *ctx, const char *path, char **out_json, fd_result_info *info)
+/* The environment of a scan call on ctx: its models, rules, engine slot. */
+static fd_status scan_env(fd_context *ctx, fd_process_env *env)
 {
-    fd_status st = begin_call(ctx);
-    fd_process_env env;
-    fd_document *doc = NULL;
+    fd_status st;
+    memset(env, 0, sizeof *env);
+    st = fd_context_form_model(ctx, &env->model);
+    if (st == FD_OK) st = fd_context_ocr_config(ctx, &env->ocr_config);
+    if (st != FD_OK) return st;
+    env->rules = &ctx->rules;
+    env->engine = &ctx->ocr_engine;
+    env->debug_dir = ctx->debug_dir;
+    fd_ingest_limits_default(&env->limits);
+    fd_clean_options_default(&env->clean);
+    return FD_OK;
+}
+
+/* The document's JSON and result flags. */
+static fd_status document_result(fd_context *ctx, const fd_document *doc, char **out_json,
+                                 fd_result_info *info)
+{
     size_t i;
-    if (info) memset(info, 0, sizeof *info);
-    if (out_json) *out_json = NULL;
-    if (st != FD_OK) return st;
-    if (path == NULL || out_json == NULL)
-        return fd_diag_fail(&ctx->dg, FD_ERR_USAGE, "fd_process_file: path and out_json are required");
-    memset(&env, 0, sizeof env);
-    st = fd_context_form_model(ctx, &env.model);
-    if (st == FD_OK) st = fd_context_ocr_config(ctx, &env.ocr_config);
-    if (st != FD_OK) return st;
-    env.rules = &ctx->rules;
-    env.engine = &ctx->ocr_engine;
-    env.debug_dir = ctx->debug_dir;
-    fd_ingest_limits_default(&env.limits);
-    fd_clean_options_default(&env.clean);
-    st = fd_process_scan(&env, path, &doc, &ctx->dg);
-    if (st == FD_OK) st = fd_json_write_document(doc, 0, out_json, &ctx->dg);
+    fd_status st = fd_json_write_document(doc, 0, out_json, &ctx->dg);
     if (st == FD_OK && info) {
         info->n_forms = (int)doc->n_forms;
         info->n_errors = (int)doc->n_errors;
@@ -323,9 +323,76 @@ fd_status fd_process_file(fd_context *ctx, const char *path, char **out_json, fd
         for (i = 0; i < doc->n_forms; i++)
             if (doc->forms[i].checks.verdict != FD_VERDICT_OK) info->discrepancy = 1;
     }
+    return st;
+}
+
+/* Starts a scan call: clears the result outputs (either may be NULL),
+ * refuses missing arguments (args_ok 0, naming the function) and sets up
+ * env for ctx. */
+static fd_status begin_scan_call(fd_context *ctx, int args_ok, const char *function,
+                                 fd_process_env *env, char **out_json, fd_result_info *info)
+{
+    fd_status st = begin_call(ctx);
+    if (info) memset(info, 0, sizeof *info);
+    if (out_json) *out_json = NULL;
+    if (st != FD_OK) return st;
+    if (!args_ok) return fd_diag_fail(&ctx->dg, FD_ERR_USAGE, "%s: a required argument is NULL", function);
+    return scan_env(ctx, env);
+}
+
+fd_status fd_process_file(fd_context *ctx, const char *path, char **out_json, fd_result_info *info)
+{
+    fd_process_env env;
+    fd_document *doc = NULL;
+    fd_status st = begin_scan_call(ctx, path && out_json, "fd_process_file", &env, out_json, info);
+    if (st == FD_OK) st = fd_process_scan(&env, path, &doc, &ctx->dg);
+    if (st == FD_OK) st = document_result(ctx, doc, out_json, info);
     fd_document_destroy(&doc);
     return st;
 }
+
+fd_status fd_scan_open(fd_context *ctx, const char *path, fd_scan **out)
+{
+    fd_process_env env;
+    fd_status st;
+    if (out) *out = NULL;
+    st = begin_scan_call(ctx, path && out, "fd_scan_open", &env, NULL, NULL);
+    if (st == FD_OK) st = fd_process_open(&env, path, out, &ctx->dg);
+    return st;
+}
+
+int fd_scan_page_count(const fd_scan *scan) { return fd_process_page_count(scan); }
+
+fd_status fd_scan_read_page(fd_context *ctx, fd_scan *scan, int page)
+{
+    fd_process_env env;
+    fd_status st = begin_scan_call(ctx, scan != NULL, "fd_scan_read_page", &env, NULL, NULL);
+    if (st == FD_OK) st = fd_process_page(&env, scan, page, 1, &ctx->dg);
+    return st;
+}
+
+fd_status fd_scan_map_pages(fd_context *ctx, fd_scan *scan, int *pages_mapped)
+{
+    fd_process_env env;
+    fd_status st;
+    if (pages_mapped) *pages_mapped = 0;
+    st = begin_scan_call(ctx, scan != NULL, "fd_scan_map_pages", &env, NULL, NULL);
+    if (st == FD_OK) st = fd_process_map(&env, scan, pages_mapped, &ctx->dg);
+    return st;
+}
+
+fd_status fd_scan_finish(fd_context *ctx, fd_scan *scan, char **out_json, fd_result_info *info)
+{
+    fd_process_env env;
+    fd_document *doc = NULL;
+    fd_status st = begin_scan_call(ctx, scan && out_json, "fd_scan_finish", &env, out_json, info);
+    if (st == FD_OK) st = fd_process_finish(&env, scan, &doc, &ctx->dg);
+    if (st == FD_OK) st = document_result(ctx, doc, out_json, info);
+    fd_document_destroy(&doc);
+    return st;
+}
+
+void fd_scan_destroy(fd_scan **pp) { fd_process_close(pp); }
 
 fd_status fd_file_sha256(fd_context *ctx, const char *path, char hex[65])
 {

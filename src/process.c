@@ -6,6 +6,7 @@
 #include <leptonica/allheaders.h>
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,15 +123,25 @@ typedef struct cached_reading {
     fd_ocr_text text;
 } cached_reading;
 
+typedef enum slot_state {
+    SLOT_WAITING = 0,  /* not read yet */
+    SLOT_READING,      /* a thread is reading it */
+    SLOT_READY,        /* image, grid and cache set */
+    SLOT_UNREADABLE,   /* error holds why; becomes a document error */
+    SLOT_FATAL         /* out of memory, OCR failure: the whole file fails */
+} slot_state;
+
 typedef struct page_slot {
-    fd_page_image image;
+    slot_state state;
+    char *error;               /* SLOT_UNREADABLE: the page's message */
+    fd_page_image image;       /* released once the page is mapped */
     fd_grid grid;
     cached_reading *cache;     /* (n_cells + 1) × KIND_CLASSES; the last row is the preamble */
 } page_slot;
 
 typedef struct reader_ctx {
     const fd_process_env *env;
-    page_slot *pages;          /* indexed like the grids handed to the mapper */
+    page_slot *const *pages;   /* indexed like the grids handed to the mapper */
 } reader_ctx;
 
 static int kind_class(fd_cell_kind kind)
@@ -300,7 +311,7 @@ static fd_status reader_cb(void *user, size_t page_index, size_t cell_index, fd_
                            fd_cell_reading *out, fd_diag *dg)
 {
     reader_ctx *rc = user;
-    page_slot *ps = &rc->pages[page_index];
+    page_slot *ps = rc->pages[page_index];
     size_t slot = cell_index == FD_CELL_PREAMBLE ? ps->grid.n_cells : cell_index;
     int cls = kind_class(kind);
     cached_reading *cr;
@@ -384,128 +395,300 @@ static void page_slot_clear(page_slot *ps)
         for (i = 0; i < (ps->grid.n_cells + 1) * KIND_CLASSES; i++) fd_ocr_text_clear(&ps->cache[i].text);
         fd_free(ps->cache);
     }
+    fd_free(ps->error);
     fd_page_image_clear(&ps->image);
     fd_grid_clear(&ps->grid);
     memset(ps, 0, sizeof *ps);
 }
 
-fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_document **out,
-                          fd_diag *dg)
+/* One file being read. Pages may be read by several threads at once (each
+ * with its own env and engine); the mapping runs on one thread at a time,
+ * in page order, as far as the pages read allow. lock guards the source,
+ * the slots' states and the mapping's progress; a slot's contents belong
+ * to the thread that set it SLOT_READING until it leaves that state, and
+ * then to the mapping. */
+struct fd_scan {
+    pthread_mutex_t lock;
+    fd_source *src;
+    fd_document *doc;          /* built by the mapping; handed over by fd_process_finish */
+    int n_pages;
+    page_slot *slots;          /* slots[p - 1] is page p */
+    page_slot **ok;            /* the readable pages in page order, as the mapper indexes them */
+    fd_grid *grids;            /* their grids, the same order (shallow copies) */
+    size_t n_ok;
+    int next_to_map;           /* first page (1-based) not mapped yet */
+    int mapping;               /* a thread is mapping */
+    fd_mapper *mapper;
+    fd_status fatal;           /* the first fatal failure of a page, FD_OK if none */
+    char fatal_msg[FD_ERRMSG_MAX];
+};
+
+fd_status fd_process_open(const fd_process_env *env, const char *path, fd_scan **out, fd_diag *dg)
 {
-    fd_document *doc = NULL;
-    fd_source *src = NULL;
-    page_slot *pages = NULL;
-    fd_grid *grids = NULL;
-    size_t n_ok = 0, i;
-    int n_pages = 0, p;
-    reader_ctx rc;
+    fd_scan *sc;
     fd_status st;
-
+    size_t n;
     *out = NULL;
-    st = fd_document_create(&doc);
-    if (st != FD_OK) return fd_diag_fail(dg, st, "out of memory");
-    doc->source_path = fd_strdup(path);
-    if (doc->source_path == NULL) {
+    sc = fd_calloc(1, sizeof *sc);
+    if (sc == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+    if (pthread_mutex_init(&sc->lock, NULL) != 0) {
+        fd_free(sc);
+        return fd_diag_fail(dg, FD_ERR_INTERNAL, "cannot create a mutex");
+    }
+    sc->next_to_map = 1;
+    st = fd_document_create(&sc->doc);
+    if (st != FD_OK) {
+        st = fd_diag_fail(dg, st, "out of memory");
+        goto cleanup;
+    }
+    sc->doc->source_path = fd_strdup(path);
+    if (sc->doc->source_path == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
         goto cleanup;
     }
-    st = fd_source_open(path, &env->limits, &src, dg);
+    st = fd_source_open(path, &env->limits, &sc->src, dg);
+    if (st == FD_OK) st = fd_sha256_file(path, sc->doc->sha256, dg);
     if (st != FD_OK) goto cleanup;
-    st = fd_sha256_file(path, doc->sha256, dg);
-    if (st != FD_OK) goto cleanup;
-    n_pages = fd_source_page_count(src);
-    doc->source_pages = n_pages;
-    pages = fd_calloc(n_pages > 0 ? (size_t)n_pages : 1, sizeof *pages);
-    grids = fd_calloc(n_pages > 0 ? (size_t)n_pages : 1, sizeof *grids);
-    if (pages == NULL || grids == NULL) {
+    sc->n_pages = fd_source_page_count(sc->src);
+    if (sc->n_pages < 0) sc->n_pages = 0;
+    sc->doc->source_pages = sc->n_pages;
+    n = sc->n_pages > 0 ? (size_t)sc->n_pages : 1;
+    sc->slots = fd_calloc(n, sizeof *sc->slots);
+    sc->ok = fd_calloc(n, sizeof *sc->ok);
+    sc->grids = fd_calloc(n, sizeof *sc->grids);
+    if (sc->slots == NULL || sc->ok == NULL || sc->grids == NULL) {
         st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
         goto cleanup;
     }
+    st = fd_mapper_create(env->model, sc->doc, &sc->mapper, dg);
+cleanup:
+    if (st != FD_OK) fd_process_close(&sc);
+    *out = sc;
+    return st;
+}
 
-    for (p = 1; p <= n_pages; p++) {
-        PIX *raw = NULL;
-        int dpi = 0;
-        page_slot *ps = &pages[n_ok];
-        fd_diag page_dg;
-        /* A page's failure is the page's: it goes to the document's
-         * errors and the other pages go on. */
-        fd_diag_init(&page_dg);
-        page_dg.log_fn = dg->log_fn;
-        page_dg.log_user = dg->log_user;
-        page_dg.log_level = dg->log_level;
-        st = fd_source_load_page(src, p, &raw, &dpi, &page_dg);
-        if (st == FD_OK) st = fd_page_clean(raw, p, dpi, &env->clean, &ps->image, &page_dg);
-        pixDestroy(&raw);
-        if (st == FD_OK) {
-            /* One detection; its lines are kept only for the debug images. */
-            fd_grid_debug dbg;
-            memset(&dbg, 0, sizeof dbg);
-            st = fd_grid_detect(&ps->image, &ps->grid, env->debug_dir ? &dbg : NULL, &page_dg);
-            if (st == FD_OK && env->debug_dir)
-                st = fd_grid_write_debug(env->debug_dir, &ps->image, &ps->grid, &dbg, &page_dg);
-            fd_grid_debug_clear(&dbg);
-            /* The faint copy serves only the grid: the page's readings
-             * wait for the mapper, and a document's pages are held at
-             * once (9 MB each at A4, 300 DPI). */
-            pixDestroy(&ps->image.faint);
-        }
-        if (st == FD_OK) {
-            ps->cache = fd_calloc((ps->grid.n_cells + 1) * KIND_CLASSES, sizeof *ps->cache);
-            if (ps->cache == NULL) st = fd_diag_fail(&page_dg, FD_ERR_NOMEM, "out of memory");
-        }
-        if (st == FD_ERR_NOMEM || st == FD_ERR_INTERNAL) {
-            fd_diag_fail(dg, st, "%s", page_dg.message);
-            page_slot_clear(ps);
-            goto cleanup;
-        }
-        if (st != FD_OK) {
-            page_slot_clear(ps);
-            st = fd_document_add_error(doc, p, "PAGE_UNREADABLE", "%s", page_dg.message);
-            if (st != FD_OK) {
-                fd_diag_fail(dg, st, "out of memory");
-                goto cleanup;
-            }
-            continue;
-        }
-        fd_log(dg, FD_LOG_DEBUG, "%s: page %d: %zu cells, skew %.2f°, rotation %d", path, p,
-               ps->grid.n_cells, ps->image.skew_deg, ps->image.rotation_deg);
-        n_ok++;
+int fd_process_page_count(const fd_scan *sc) { return sc ? sc->n_pages : 0; }
+
+/* Ingest and grid of one page into ps (page_dg gets the message of a
+ * failure). */
+static fd_status read_page_image(const fd_process_env *env, fd_scan *sc, int page, page_slot *ps,
+                                 fd_diag *page_dg)
+{
+    PIX *raw = NULL;
+    int dpi = 0;
+    fd_status st;
+    fd_grid_debug dbg;
+    /* The decoders (poppler, libtiff over one buffer) are not shared
+     * between threads: one page is decoded at a time. */
+    pthread_mutex_lock(&sc->lock);
+    st = fd_source_load_page(sc->src, page, &raw, &dpi, page_dg);
+    pthread_mutex_unlock(&sc->lock);
+    if (st == FD_OK) st = fd_page_clean(raw, page, dpi, &env->clean, &ps->image, page_dg);
+    pixDestroy(&raw);
+    if (st != FD_OK) return st;
+    /* One detection; its lines are kept only for the debug images. */
+    memset(&dbg, 0, sizeof dbg);
+    st = fd_grid_detect(&ps->image, &ps->grid, env->debug_dir ? &dbg : NULL, page_dg);
+    if (st == FD_OK && env->debug_dir)
+        st = fd_grid_write_debug(env->debug_dir, &ps->image, &ps->grid, &dbg, page_dg);
+    fd_grid_debug_clear(&dbg);
+    /* The faint copy serves only the grid. */
+    pixDestroy(&ps->image.faint);
+    if (st == FD_OK) {
+        ps->cache = fd_calloc((ps->grid.n_cells + 1) * KIND_CLASSES, sizeof *ps->cache);
+        if (ps->cache == NULL) st = fd_diag_fail(page_dg, FD_ERR_NOMEM, "out of memory");
     }
+    return st;
+}
 
-    for (i = 0; i < n_ok; i++) grids[i] = pages[i].grid;
+/* Reads, on this thread, what the mapper asks of the page when it maps
+ * the page alone. The mapping proper runs later, in page order, with the
+ * earlier pages' state, and finds these readings in the page's cache: so
+ * the OCR of pages read by different threads runs in parallel. A page
+ * that continues a form from the page before asks for more than it does
+ * alone; the mapping reads the rest. */
+static fd_status prefetch_readings(const fd_process_env *env, page_slot *ps, fd_diag *page_dg)
+{
+    fd_document *scratch = NULL;
+    page_slot *one[1];
+    reader_ctx rc;
+    fd_status st = fd_document_create(&scratch);
+    if (st != FD_OK) return fd_diag_fail(page_dg, st, "out of memory");
+    one[0] = ps;
     rc.env = env;
-    rc.pages = pages;
-    st = fd_map_document(env->model, grids, n_ok, reader_cb, &rc, doc, dg);
-    if (st != FD_OK) goto cleanup;
+    rc.pages = one;
+    st = fd_map_document(env->model, &ps->grid, 1, reader_cb, &rc, scratch, page_dg);
+    fd_document_destroy(&scratch);
+    return st;
+}
 
-    if (env->debug_dir) {
-        for (i = 0; i < n_ok; i++) write_debug_readings(env->debug_dir, &pages[i], dg);
+fd_status fd_process_page(const fd_process_env *env, fd_scan *sc, int page, int prefetch, fd_diag *dg)
+{
+    page_slot *ps;
+    fd_diag page_dg;
+    fd_status st;
+    if (page < 1 || page > sc->n_pages)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "page %d out of range (1–%d)", page, sc->n_pages);
+    ps = &sc->slots[page - 1];
+    pthread_mutex_lock(&sc->lock);
+    if (ps->state != SLOT_WAITING) {
+        pthread_mutex_unlock(&sc->lock);
+        return fd_diag_fail(dg, FD_ERR_USAGE, "page %d read twice", page);
+    }
+    ps->state = SLOT_READING;
+    pthread_mutex_unlock(&sc->lock);
+
+    /* A page's failure is the page's: it goes to the document's errors
+     * and the other pages go on. */
+    fd_diag_init(&page_dg);
+    page_dg.log_fn = dg->log_fn;
+    page_dg.log_user = dg->log_user;
+    page_dg.log_level = dg->log_level;
+    st = read_page_image(env, sc, page, ps, &page_dg);
+    if (st == FD_OK) {
+        fd_log(dg, FD_LOG_DEBUG, "%s: page %d: %zu cells, skew %.2f°, rotation %d", sc->doc->source_path,
+               page, ps->grid.n_cells, ps->image.skew_deg, ps->image.rotation_deg);
+        if (prefetch) st = prefetch_readings(env, ps, &page_dg);
     }
 
+    pthread_mutex_lock(&sc->lock);
+    if (st == FD_OK) {
+        ps->state = SLOT_READY;
+    } else if (st == FD_ERR_NOMEM || st == FD_ERR_INTERNAL || st == FD_ERR_OCR || st == FD_ERR_MODEL) {
+        ps->state = SLOT_FATAL;
+        if (sc->fatal == FD_OK) {
+            sc->fatal = st;
+            fd_snprintf(sc->fatal_msg, sizeof sc->fatal_msg, "%s", page_dg.message);
+        }
+        fd_diag_fail(dg, st, "%s", page_dg.message);
+    } else {
+        page_slot_clear(ps);
+        ps->error = fd_strdup(page_dg.message);
+        ps->state = ps->error ? SLOT_UNREADABLE : SLOT_FATAL;
+        if (ps->error == NULL && sc->fatal == FD_OK) {
+            sc->fatal = FD_ERR_NOMEM;
+            fd_snprintf(sc->fatal_msg, sizeof sc->fatal_msg, "out of memory");
+        }
+        st = FD_OK;
+    }
+    pthread_mutex_unlock(&sc->lock);
+    return st;
+}
+
+fd_status fd_process_map(const fd_process_env *env, fd_scan *sc, int *pages_mapped, fd_diag *dg)
+{
+    fd_status st = FD_OK;
+    reader_ctx rc;
+    pthread_mutex_lock(&sc->lock);
+    if (sc->mapping) {
+        if (pages_mapped) *pages_mapped = sc->next_to_map - 1;
+        pthread_mutex_unlock(&sc->lock);
+        return FD_OK;
+    }
+    sc->mapping = 1;
+    rc.env = env;
+    rc.pages = sc->ok;
+    while (st == FD_OK && sc->next_to_map <= sc->n_pages) {
+        page_slot *ps = &sc->slots[sc->next_to_map - 1];
+        int page = sc->next_to_map;
+        if (ps->state == SLOT_WAITING || ps->state == SLOT_READING) break;
+        if (ps->state == SLOT_FATAL) {
+            st = fd_diag_fail(dg, sc->fatal != FD_OK ? sc->fatal : FD_ERR_INTERNAL, "%s", sc->fatal_msg);
+            break;
+        }
+        pthread_mutex_unlock(&sc->lock);
+        if (ps->state == SLOT_UNREADABLE) {
+            st = fd_document_add_error(sc->doc, page, "PAGE_UNREADABLE", "%s", ps->error);
+            if (st != FD_OK) st = fd_diag_fail(dg, st, "out of memory");
+        } else {
+            sc->ok[sc->n_ok] = ps;
+            sc->grids[sc->n_ok] = ps->grid;
+            sc->n_ok++;
+            st = fd_mapper_add_page(sc->mapper, env->model, sc->grids, sc->n_ok - 1, reader_cb, &rc, dg);
+            /* The mapper reads only the page it maps: the image is done
+             * with (a long document's pages are not all held at once). */
+            fd_page_image_clear(&ps->image);
+        }
+        pthread_mutex_lock(&sc->lock);
+        if (st == FD_OK) sc->next_to_map++;
+    }
+    sc->mapping = 0;
+    if (pages_mapped) *pages_mapped = sc->next_to_map - 1;
+    pthread_mutex_unlock(&sc->lock);
+    return st;
+}
+
+fd_status fd_process_finish(const fd_process_env *env, fd_scan *sc, fd_document **out, fd_diag *dg)
+{
+    fd_document *doc;
+    fd_status st;
+    size_t i;
+    *out = NULL;
+    if (sc->doc == NULL || sc->next_to_map <= sc->n_pages)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "%s: finished before every page was mapped (%d of %d)",
+                            sc->doc && sc->doc->source_path ? sc->doc->source_path : "scan",
+                            sc->next_to_map - 1, sc->n_pages);
+    doc = sc->doc;
+    st = fd_mapper_finish(sc->mapper, env->model, dg);
+    if (st != FD_OK) return st;
+    if (env->debug_dir) {
+        for (i = 0; i < sc->n_ok; i++) write_debug_readings(env->debug_dir, sc->ok[i], dg);
+    }
     for (i = 0; i < doc->n_forms; i++) {
         fd_checklist cl;
         memset(&cl, 0, sizeof cl);
         st = fd_score_form(&doc->forms[i], env->rules, &cl, dg);
-        if (st != FD_OK) goto cleanup;
+        if (st != FD_OK) return st;
         fd_checklist_clear(&doc->forms[i].checks);
         doc->forms[i].checks = cl;
     }
     /* Every "errors" entry is also a warning naming the file and the page:
      * in a batch the JSON alone is easy to overlook. */
     for (i = 0; i < doc->n_errors; i++)
-        fd_log(dg, FD_LOG_WARN, "%s: page %d: %s (%s)", path, doc->errors[i].page,
-               bare_message(doc->errors[i].message, path, doc->errors[i].page),
+        fd_log(dg, FD_LOG_WARN, "%s: page %d: %s (%s)", doc->source_path, doc->errors[i].page,
+               bare_message(doc->errors[i].message, doc->source_path, doc->errors[i].page),
                doc->errors[i].code);
     *out = doc;
-    doc = NULL;
+    sc->doc = NULL;
+    return FD_OK;
+}
 
-cleanup:
-    if (pages) {
-        for (i = 0; i < (size_t)n_pages; i++) page_slot_clear(&pages[i]);
-        fd_free(pages);
+void fd_process_close(fd_scan **pp)
+{
+    fd_scan *sc;
+    int p;
+    if (pp == NULL || *pp == NULL) return;
+    sc = *pp;
+    if (sc->slots) {
+        for (p = 0; p < sc->n_pages; p++) page_slot_clear(&sc->slots[p]);
+        fd_free(sc->slots);
     }
-    fd_free(grids);
-    fd_source_close(&src);
-    fd_document_destroy(&doc);
+    fd_free(sc->ok);
+    fd_free(sc->grids);
+    fd_mapper_destroy(&sc->mapper);
+    fd_source_close(&sc->src);
+    fd_document_destroy(&sc->doc);
+    pthread_mutex_destroy(&sc->lock);
+    fd_free(sc);
+    *pp = NULL;
+}
+
+fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_document **out,
+                          fd_diag *dg)
+{
+    fd_scan *sc = NULL;
+    fd_status st;
+    int p;
+    *out = NULL;
+    st = fd_process_open(env, path, &sc, dg);
+    /* One thread: each page is mapped as soon as it is read, so that its
+     * image is released before the next is decoded. */
+    for (p = 1; st == FD_OK && p <= sc->n_pages; p++) {
+        st = fd_process_page(env, sc, p, 0, dg);
+        if (st == FD_OK) st = fd_process_map(env, sc, NULL, dg);
+    }
+    if (st == FD_OK) st = fd_process_map(env, sc, NULL, dg);
+    if (st == FD_OK) st = fd_process_finish(env, sc, out, dg);
+    fd_process_close(&sc);
     return st;
 }

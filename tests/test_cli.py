@@ -29,8 +29,8 @@ TALLY = Tally("test_cli")
 check = TALLY.check
 
 
-def run(args, stdin=None, env=None):
-    r = subprocess.run([FORMDIG] + args, input=stdin, capture_output=True, env=env, timeout=120)
+def run(args, stdin=None, env=None, timeout=120):
+    r = subprocess.run([FORMDIG] + args, input=stdin, capture_output=True, env=env, timeout=timeout)
     return r.returncode, r.stdout, r.stderr.decode("utf-8", "replace")
 
 
@@ -286,6 +286,21 @@ def test_models():
         check(rc == 0, "FORMDIG_MODELS=models: exit 0")
 
 
+def test_jobs():
+    """Three workers share out the pages of two scans (3 + 1 pages): the
+    same JSON Lines, in input order, as one worker."""
+    scans = [os.path.join(SRC, "scans", n) for n in ("sample002_hard.pdf", "sample004_scan.pdf")]
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    rc1, out1, err1 = run(["-q", "-j1"] + scans, env=env, timeout=900)
+    rc3, out3, err3 = run(["-q", "-j3"] + scans, env=env, timeout=900)
+    check(rc1 in (0, 1) and err1 == "", "-j1 on two scans: exit %d, stderr %r" % (rc1, err1[:300]))
+    check(rc3 == rc1 and err3 == "", "-j3: exit %d (-j1 %d), stderr %r" % (rc3, rc1, err3[:300]))
+    check(out3 == out1, "-j3 output differs from -j1")
+    lines = out1.decode("utf-8").splitlines()
+    pages = [json.loads(line)["source"]["pages"] for line in lines] if len(lines) == 2 else []
+    check(pages == [3, 1], "JSON Lines in input order: pages %r" % pages)
+
+
 def main(argv):
     global FORMDIG, SRC, SHARED, SEED, DATA
     if len(argv) != 4:
@@ -303,6 +318,7 @@ def main(argv):
     test_mutations_reproducible()
     test_bad_json()
     test_models()
+    test_jobs()
     return TALLY.finish()
 
 

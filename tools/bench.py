@@ -7,6 +7,8 @@ DIR holds generated documents with their truth files (tools/gen_scans.py).
 In one run it measures, on the same pages:
   - formdig with one worker (-j1): seconds per page, peak RSS;
   - formdig with two workers (-j2): pages per second, peak RSS per worker;
+  - the same two runs on one PDF holding every document's pages (the
+    workers then share out the pages of that one file);
   - plain `tesseract IMG - -l chi_sim --psm 3` (its best whole-page mode on
     these forms), OMP_THREAD_LIMIT=1, one page at a time: seconds per page
     (PDF and TIFF pages are rasterised beforehand at their own resolution;
@@ -85,6 +87,24 @@ def main():
         tt += dt
         rss_t = max(rss_t, r)
 
+    # One long document: every document of the set in one PDF, in order
+    # (pdfunite; images go in through img2pdf, which embeds JPEG and PNG
+    # data as they are and keeps each page's resolution).
+    import img2pdf
+    parts = []
+    for i, path in enumerate(paths):
+        if path.lower().endswith('.pdf'):
+            parts.append(path)
+            continue
+        part = os.path.join(tmp, 'part%03d.pdf' % i)
+        with open(part, 'wb') as f:
+            f.write(img2pdf.convert(path))
+        parts.append(part)
+    one = os.path.join(tmp, 'all-pages.pdf')
+    subprocess.run(['pdfunite'] + parts + [one], check=True)
+    o1, orss1, orc1 = run_timed([args.formdig, '-j1', '-q', one], env)
+    o2, orss2, orc2 = run_timed([args.formdig, '-j2', '-q', one], env)
+
     fd_pp = t1 / pages
     ts_pp = tt / len(images)
     print('benchmark: %d documents, %d pages (%s)' % (len(docs), pages, args.set))
@@ -98,8 +118,14 @@ def main():
     print('%-44s %12.0f' % ('formdig -j1: peak RSS (MiB)', rss1))
     print('%-44s %12.0f' % ('formdig -j2: peak RSS per worker (MiB)', rss2 / 2))
     print('%-44s %12.0f' % ('tesseract: peak RSS (MiB)', rss_t))
-    if rc1 > 1 or rc2 > 1:
-        print('note: formdig exited %d / %d (2 = some input failed)' % (rc1, rc2))
+    print('one file of %d pages:' % pages)
+    print('%-44s %12.2f' % ('formdig -j1: seconds per page', o1 / pages))
+    print('%-44s %12.2f' % ('speed-up -j2 / -j1', o1 / o2))
+    print('%-44s %12.0f' % ('formdig -j1: peak RSS (MiB)', orss1))
+    print('%-44s %12.0f' % ('formdig -j2: peak RSS per worker (MiB)', orss2 / 2))
+    if max(rc1, rc2, orc1, orc2) > 1:
+        print('note: formdig exited %d / %d, one file %d / %d (2 = some input failed)'
+              % (rc1, rc2, orc1, orc2))
 
 
 if __name__ == '__main__':

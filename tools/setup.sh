@@ -4,7 +4,8 @@
 # fetched again and the build is incremental.
 #
 #   tools/setup.sh            release build in build/
-#   tools/setup.sh --asan     also an ASan+UBSan build in build-asan/
+#   tools/setup.sh --asan     also an ASan+UBSan build in build-asan/ and a
+#                             ThreadSanitizer build in build-tsan/
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -33,4 +34,6 @@ cmake --build build -j "$jobs"
 if [ "${1:-}" = "--asan" ]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFD_SANITIZE=ON >/dev/null
   cmake --build build-asan -j "$jobs"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFD_SANITIZE_THREAD=ON >/dev/null
+  cmake --build build-tsan -j "$jobs"
 fi
