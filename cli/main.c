@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,9 +59,10 @@ static const char usage_text[] =
     "      --version        show the version and exit\n"
     "\n"
     "Exit status: 0 every form ok, 1 some form's verdict is not ok,\n"
-    "2 bad input or an error. SIGINT/SIGTERM: the files being read are\n"
-    "finished and written, no new one is started (a second signal stops at\n"
-    "once, writing nothing); run again with --resume.\n";
+    "2 bad input or an error. SIGINT/SIGTERM: the pages being read are\n"
+    "finished, files whose every page is read are finished and written, the\n"
+    "others are left out whole (a second signal stops at once, writing\n"
+    "nothing); run again with --resume.\n";
 
 typedef struct options {
     int check;
@@ -452,8 +454,8 @@ static int expand_input(file_list *l, const char *path, int depth, int *trouble)
 
 /* ----------------------------------------------------------- signals */
 
-/* Set by SIGINT/SIGTERM: no new input is started. */
-static volatile sig_atomic_t g_stop = 0;
+/* Set by SIGINT/SIGTERM: no new page or input is started. */
+static atomic_int g_stop = 0; /* lock-free: safe in a handler and across threads */
 
 static void on_signal(int sig)
 {
@@ -568,6 +570,7 @@ typedef struct job {
     int mapping;         /* a worker is mapping or finishing it */
     int busy;            /* workers inside a call on scan */
     int failed;
+    int dropped;         /* interrupted: not finished, not written */
 } job;
 
 typedef struct pool {
@@ -595,8 +598,29 @@ typedef struct task {
 
 static int job_needs_map(const job *jb)
 {
-    if (!jb->opened || jb->failed || jb->done || jb->mapping) return 0;
+    if (!jb->opened || jb->failed || jb->done || jb->mapping || jb->dropped) return 0;
     return jb->mapped == jb->n_pages || jb->read[jb->mapped];
+}
+
+/* After SIGINT/SIGTERM (pool locked): a file with pages not handed out yet
+ * is dropped once no worker is inside a call on it; nothing of it is
+ * written, and --resume reads it again. Files whose every page is read are
+ * finished. */
+static void drop_unfinished(pool *pl)
+{
+    size_t k;
+    for (k = 0; k < pl->first_open; k++) {
+        job *jb = &pl->jobs[k];
+        if (!jb->opened || jb->done || jb->dropped || jb->busy > 0 || jb->failed) continue;
+        if (jb->next_page <= jb->n_pages) {
+            fd_scan_destroy(&jb->scan);
+            free(jb->read);
+            jb->read = NULL;
+            jb->dropped = 1;
+            pl->ahead -= jb->next_page - 1 - jb->mapped;
+            pl->n_open--;
+        }
+    }
 }
 
 /* The next task for a worker (pool locked); kind TASK_NONE when there is
@@ -609,6 +633,7 @@ static task claim_task(pool *pl)
     task t;
     size_t k;
     memset(&t, 0, sizeof t);
+    if (g_stop) drop_unfinished(pl);
     for (k = 0; k < pl->first_open; k++) {
         job *jb = &pl->jobs[k];
         if (job_needs_map(jb)) {
@@ -618,7 +643,7 @@ static task claim_task(pool *pl)
             return t;
         }
     }
-    for (k = 0; k < pl->n_jobs && k < pl->first_open; k++) {
+    for (k = 0; k < pl->n_jobs && k < pl->first_open && !g_stop; k++) {
         job *jb = &pl->jobs[k];
         if (!jb->opened || jb->done || jb->failed || jb->next_page > jb->n_pages) continue;
         if (pl->ahead >= pl->max_ahead) break;
@@ -905,6 +930,12 @@ static int run_scans(const options *opt, fd_log_level log_level, sink *out, int 
         rc = EXIT_TROUBLE;
     }
 cleanup:
+    /* Results that were ready but not printed (after SIGINT, behind a
+     * file that was left out). */
+    for (k = printed; pl.jobs && k < pl.n_jobs; k++) {
+        fd_free(pl.jobs[k].json);
+        free(pl.jobs[k].error);
+    }
     free(done.hex);
     free(threads);
     free(pl.jobs);

@@ -299,6 +299,32 @@ def test_jobs():
     lines = out1.decode("utf-8").splitlines()
     pages = [json.loads(line)["source"]["pages"] for line in lines] if len(lines) == 2 else []
     check(pages == [3, 1], "JSON Lines in input order: pages %r" % pages)
+    test_interrupt(scans, env, out1)
+
+
+def test_interrupt(scans, env, whole):
+    """SIGINT one second into reading the 3-page scan: the pages in flight
+    are finished, the file is left out whole (-o holds complete lines only,
+    a prefix of the whole output), exit 2; --resume then gives the whole
+    output."""
+    import signal
+    import time
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.jsonl")
+        p = subprocess.Popen([FORMDIG, "-q", "-j2", "-o", out] + scans, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(1.0)
+        p.send_signal(signal.SIGINT)
+        stdout, stderr = p.communicate(timeout=900)
+        err = stderr.decode("utf-8", "replace")
+        check(p.returncode == 2 and "interrupted" in err,
+              "SIGINT: exit %d, stderr %r" % (p.returncode, err[:300]))
+        kept = open(out, "rb").read() if os.path.exists(out) else b""
+        check(whole.startswith(kept) and (kept == b"" or kept.endswith(b"\n")),
+              "SIGINT: -o holds %d bytes that are not whole lines of the output" % len(kept))
+        rc, stdout, err = run(["-q", "-j2", "--resume", "-o", out] + scans, env=env, timeout=900)
+        check(rc in (0, 1) and open(out, "rb").read() == whole,
+              "--resume after SIGINT: exit %d, output differs from an uninterrupted run" % rc)
 
 
 def main(argv):
