@@ -139,8 +139,9 @@ static void slot_end(tess_slot *slot)
 }
 
 /* Tesseract keeps some parameters (debug_file among them) in one
- * process-wide table that every engine's start writes: engines are started
- * one at a time. The only state of this module shared between contexts. */
+ * process-wide table that every engine's start writes (ThreadSanitizer saw
+ * two starts race there): engines are started and ended one at a time. The
+ * only state of this module shared between contexts. */
 static pthread_mutex_t engine_start_lock = PTHREAD_MUTEX_INITIALIZER;
 
 fd_status fd_ocr_create(const fd_ocr_config *cfg, fd_ocr_engine **out, fd_diag *dg)
@@ -169,9 +170,11 @@ cleanup:
 void fd_ocr_destroy(fd_ocr_engine **pp)
 {
     if (pp == NULL || *pp == NULL) return;
+    pthread_mutex_lock(&engine_start_lock);
     slot_end(&(*pp)->text);
     slot_end(&(*pp)->number);
     slot_end(&(*pp)->measure);
+    pthread_mutex_unlock(&engine_start_lock);
     fd_free(*pp);
     *pp = NULL;
 }

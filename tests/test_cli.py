@@ -293,8 +293,8 @@ def test_jobs():
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     rc1, out1, err1 = run(["-q", "-j1"] + scans, env=env, timeout=900)
     rc3, out3, err3 = run(["-q", "-j3"] + scans, env=env, timeout=900)
-    check(rc1 in (0, 1) and err1 == "", "-j1 on two scans: exit %d, stderr %r" % (rc1, err1[:300]))
-    check(rc3 == rc1 and err3 == "", "-j3: exit %d (-j1 %d), stderr %r" % (rc3, rc1, err3[:300]))
+    check(rc1 in (0, 1) and err1 == "", "-j1 on two scans: exit %d, stderr %s" % (rc1, err1[:4000]))
+    check(rc3 == rc1 and err3 == "", "-j3: exit %d (-j1 %d), stderr %s" % (rc3, rc1, err3[:4000]))
     check(out3 == out1, "-j3 output differs from -j1")
     lines = out1.decode("utf-8").splitlines()
     pages = [json.loads(line)["source"]["pages"] for line in lines] if len(lines) == 2 else []
@@ -318,13 +318,14 @@ def test_interrupt(scans, env, whole):
         stdout, stderr = p.communicate(timeout=900)
         err = stderr.decode("utf-8", "replace")
         check(p.returncode == 2 and "interrupted" in err,
-              "SIGINT: exit %d, stderr %r" % (p.returncode, err[:300]))
+              "SIGINT: exit %d, stderr %s" % (p.returncode, err[:4000]))
         kept = open(out, "rb").read() if os.path.exists(out) else b""
         check(whole.startswith(kept) and (kept == b"" or kept.endswith(b"\n")),
               "SIGINT: -o holds %d bytes that are not whole lines of the output" % len(kept))
         rc, stdout, err = run(["-q", "-j2", "--resume", "-o", out] + scans, env=env, timeout=900)
         check(rc in (0, 1) and open(out, "rb").read() == whole,
-              "--resume after SIGINT: exit %d, output differs from an uninterrupted run" % rc)
+              "--resume after SIGINT: exit %d, output differs from an uninterrupted run; "
+              "stderr %s" % (rc, err[:4000]))
 
 
 def main(argv):
