@@ -268,7 +268,9 @@ def run_formdig(binary, path, timeout):
         return {'status': 'missing binary', 'json': None, 'seconds': 0.0, 'rc': None}
     env = dict(os.environ, OMP_THREAD_LIMIT='1')
     try:
-        p = subprocess.run([binary, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # One worker per process: --jobs runs documents side by side, and
+        # the seconds per page stay those of one worker.
+        p = subprocess.run([binary, '-j1', path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return {'status': 'timeout', 'json': None, 'seconds': time.time() - t0, 'rc': None}
