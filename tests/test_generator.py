@@ -131,7 +131,8 @@ def main():
     # evaluator: a perfect reader
     fake = os.path.join(tmp, 'perfect.sh')
     with open(fake, 'w') as f:
-        f.write('#!/bin/sh\nexec cat "${1%.*}.truth.json"\n')
+        # the scan is the last argument (options such as -j1 come first)
+        f.write('#!/bin/sh\nfor a; do :; done\nexec cat "${a%.*}.truth.json"\n')
     os.chmod(fake, 0o755)
     js = os.path.join(tmp, 'eval.json')
     subprocess.run([PY, os.path.join(ROOT, 'tools', 'evaluate.py'), '--formdig', fake, '--set', a,
