@@ -560,8 +560,7 @@ typedef struct job {
     int skip;            /* --resume: already in the output */
     int done;
     /* While it is being read: */
-    int opening;         /* a worker is opening it */
-    int opened;
+    int opened;          /* opening was tried (it may have failed) */
     fd_scan *scan;
     int n_pages;
     int next_page;       /* the next page to hand out (1-based) */
@@ -602,6 +601,18 @@ static int job_needs_map(const job *jb)
     return jb->mapped == jb->n_pages || jb->read[jb->mapped];
 }
 
+/* Ends what an opened job holds (pool locked, no worker inside a call on
+ * it): its scan, its place among the open files, and the pages handed out
+ * that were never mapped. */
+static void job_release(pool *pl, job *jb)
+{
+    fd_scan_destroy(&jb->scan);
+    free(jb->read);
+    jb->read = NULL;
+    if (jb->next_page > 0) pl->ahead -= jb->next_page - 1 - jb->mapped;
+    pl->n_open--;
+}
+
 /* After SIGINT/SIGTERM (pool locked): a file with pages not handed out yet
  * is dropped once no worker is inside a call on it; nothing of it is
  * written, and --resume reads it again. Files whose every page is read are
@@ -613,12 +624,8 @@ static void drop_unfinished(pool *pl)
         job *jb = &pl->jobs[k];
         if (!jb->opened || jb->done || jb->dropped || jb->busy > 0 || jb->failed) continue;
         if (jb->next_page <= jb->n_pages) {
-            fd_scan_destroy(&jb->scan);
-            free(jb->read);
-            jb->read = NULL;
+            job_release(pl, jb);
             jb->dropped = 1;
-            pl->ahead -= jb->next_page - 1 - jb->mapped;
-            pl->n_open--;
         }
     }
 }
@@ -643,7 +650,7 @@ static task claim_task(pool *pl)
             return t;
         }
     }
-    for (k = 0; k < pl->n_jobs && k < pl->first_open && !g_stop; k++) {
+    for (k = 0; k < pl->first_open && !g_stop; k++) {
         job *jb = &pl->jobs[k];
         if (!jb->opened || jb->done || jb->failed || jb->next_page > jb->n_pages) continue;
         if (pl->ahead >= pl->max_ahead) break;
@@ -660,7 +667,6 @@ static task claim_task(pool *pl)
     if (pl->first_open < pl->n_jobs && !g_stop && pl->n_open < pl->max_open) {
         t.kind = TASK_OPEN;
         t.jb = &pl->jobs[pl->first_open++];
-        t.jb->opening = 1;
         pl->n_open++;
     }
     return t;
@@ -682,27 +688,19 @@ static int pool_finished(const pool *pl)
  * call on it. */
 static void job_settle(pool *pl, job *jb)
 {
-    if (jb->done || jb->busy > 0) return;
-    if (!jb->failed && !(jb->json && jb->opened)) return;
-    fd_scan_destroy(&jb->scan);
-    free(jb->read);
-    jb->read = NULL;
+    if (jb->done || jb->busy > 0 || !(jb->failed || jb->json)) return;
+    job_release(pl, jb);
     if (jb->failed && jb->error == NULL) jb->error = strdup("out of memory");
-    if (jb->opened || jb->opening) pl->n_open--;
     jb->done = 1;
 }
 
-/* Marks a job failed (pool locked): no more of its pages are handed out,
- * and those handed out no longer count as waiting for the mapping. */
-static void job_fail(pool *pl, job *jb, const char *message)
+/* Marks a job failed (pool locked): no more of its pages are handed out;
+ * it ends (job_settle) when no worker is inside a call on it. */
+static void job_fail(job *jb, const char *message)
 {
     if (jb->failed) return;
     jb->failed = 1;
     jb->error = strdup(message);
-    if (jb->next_page > 0) {
-        pl->ahead -= jb->next_page - 1 - jb->mapped;
-        jb->mapped = jb->next_page - 1;
-    }
 }
 
 static void *worker(void *arg)
@@ -739,12 +737,11 @@ static void *worker(void *arg)
                 if (read == NULL) fd_scan_destroy(&scan);
             }
             pthread_mutex_lock(&pl->lock);
-            jb->opening = 0;
             jb->opened = 1;
             if (st != FD_OK) {
-                job_fail(pl, jb, ctx_error ? ctx_error : fd_context_errmsg(ctx));
+                job_fail(jb, ctx_error ? ctx_error : fd_context_errmsg(ctx));
             } else if (read == NULL) {
-                job_fail(pl, jb, "out of memory");
+                job_fail(jb, "out of memory");
             } else {
                 jb->scan = scan;
                 jb->read = read;
@@ -757,7 +754,7 @@ static void *worker(void *arg)
             /* A failure is reported again by the mapping, which stops at
              * this page: the page counts as read. */
             jb->read[t.page - 1] = 1;
-            if (st != FD_OK && ctx_error) job_fail(pl, jb, ctx_error);
+            if (st != FD_OK && ctx_error) job_fail(jb, ctx_error);
         } else {
             int mapped = 0;
             char *json = NULL;
@@ -768,7 +765,7 @@ static void *worker(void *arg)
             pthread_mutex_lock(&pl->lock);
             jb->mapping = 0;
             if (st != FD_OK) {
-                job_fail(pl, jb, ctx_error ? ctx_error : fd_context_errmsg(ctx));
+                job_fail(jb, ctx_error ? ctx_error : fd_context_errmsg(ctx));
                 fd_free(json);
             } else {
                 pl->ahead -= mapped - jb->mapped;

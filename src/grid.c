@@ -873,6 +873,43 @@ static int reaches(const gseg *segs, size_t n, size_t line, double t, int tol)
  * own pieces, but not all. */
 #define FD_TRUSTED_CROSSINGS 3
 
+/* Sets the crossings of each kept line of a (n_a lines) with the kept
+ * lines of b (n_b), as filter_crossing counts them. meet holds the pair
+ * (a[i], b[j]) at i * stride_a + j * stride_b; own is the bit set where
+ * a's own segment reaches the crossing. */
+static void count_crossings(gline *a, size_t n_a, const gline *b, size_t n_b,
+                            const unsigned char *meet, size_t stride_a, size_t stride_b, int own_bit)
+{
+    size_t i, j;
+    for (i = 0; i < n_a; i++) {
+        int own = 0, both = 0;
+        a[i].crosses = 0;
+        if (!a[i].keep) continue;
+        for (j = 0; j < n_b; j++) {
+            unsigned char m = meet[i * stride_a + j * stride_b];
+            if (!b[j].keep) continue;
+            a[i].crosses += m != 0;
+            own += (m & own_bit) != 0;
+            both += (m & 3) == 3;
+        }
+        if (a[i].crosses < FD_TRUSTED_CROSSINGS) a[i].crosses = own;
+        if (both == 0) a[i].crosses = 0;
+    }
+}
+
+/* Drops the kept lines that cross fewer than two; 1 when any was. */
+static int drop_uncrossed(gline *a, size_t n)
+{
+    size_t i;
+    int dropped = 0;
+    for (i = 0; i < n; i++)
+        if (a[i].keep && a[i].crosses < 2) {
+            a[i].keep = 0;
+            dropped = 1;
+        }
+    return dropped;
+}
+
 static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg *hs, size_t nhs,
                             const gseg *vs, size_t nvs, int tol, double cx, double cy)
 {
@@ -901,43 +938,10 @@ static void filter_crossing(gline *h, size_t nh, gline *v, size_t nv, const gseg
         return;
     }
     while (changed) {
-        changed = 0;
-        for (i = 0; i < nh; i++) h[i].crosses = 0;
-        for (j = 0; j < nv; j++) v[j].crosses = 0;
-        for (i = 0; i < nh; i++) {
-            int own = 0, both = 0;
-            if (!h[i].keep) continue;
-            for (j = 0; j < nv; j++) {
-                if (!v[j].keep) continue;
-                h[i].crosses += meet[i * nv + j] != 0;
-                own += meet[i * nv + j] & 1;
-                both += (meet[i * nv + j] & 3) == 3;
-            }
-            if (h[i].crosses < FD_TRUSTED_CROSSINGS) h[i].crosses = own;
-            if (both == 0) h[i].crosses = 0;
-        }
-        for (j = 0; j < nv; j++) {
-            int own = 0, both = 0;
-            if (!v[j].keep) continue;
-            for (i = 0; i < nh; i++) {
-                if (!h[i].keep) continue;
-                v[j].crosses += meet[i * nv + j] != 0;
-                own += (meet[i * nv + j] >> 1) & 1;
-                both += (meet[i * nv + j] & 3) == 3;
-            }
-            if (v[j].crosses < FD_TRUSTED_CROSSINGS) v[j].crosses = own;
-            if (both == 0) v[j].crosses = 0;
-        }
-        for (i = 0; i < nh; i++)
-            if (h[i].keep && h[i].crosses < 2) {
-                h[i].keep = 0;
-                changed = 1;
-            }
-        for (j = 0; j < nv; j++)
-            if (v[j].keep && v[j].crosses < 2) {
-                v[j].keep = 0;
-                changed = 1;
-            }
+        count_crossings(h, nh, v, nv, meet, nv, 1, 1);
+        count_crossings(v, nv, h, nh, meet, 1, nv, 2);
+        changed = drop_uncrossed(h, nh);
+        changed |= drop_uncrossed(v, nv);
     }
     fd_free(meet);
 }

@@ -381,10 +381,10 @@ static form_build *start_form(mapper *mp)
 
 /* Form pointers are re-derived after every add (the document's array may
  * move when it grows). */
-static void refresh_forms(mapper *mp, size_t first_form)
+static void refresh_forms(mapper *mp)
 {
     size_t i;
-    for (i = 0; i < mp->n_builds; i++) mp->builds[i].form = &mp->doc->forms[first_form + i];
+    for (i = 0; i < mp->n_builds; i++) mp->builds[i].form = &mp->doc->forms[mp->first_form + i];
 }
 
 static fd_status set_prov(fd_form *f, const char *path, const field_read *fr)
@@ -727,7 +727,7 @@ static int contains_label(const fd_label *lab, const char *text, double min_sim)
 
 
 /* Walks one page. */
-static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
+static fd_status map_page(mapper *mp, size_t gi)
 {
     const fd_grid *g = &mp->grids[gi];
     form_build *b = current_build(mp);
@@ -757,7 +757,7 @@ static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
             st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
             goto done;
         }
-        refresh_forms(mp, first_form);
+        refresh_forms(mp);
         b = current_build(mp);
         {
             /* fd_map_document checked that the model has a title label. */
@@ -874,7 +874,7 @@ static fd_status map_page(mapper *mp, size_t gi, size_t first_form)
                     st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
                     break;
                 }
-                refresh_forms(mp, first_form);
+                refresh_forms(mp);
                 b = current_build(mp);
             }
         }
@@ -1163,7 +1163,8 @@ fd_status fd_mapper_add_page(fd_mapper *mp, const fd_form_model *model, const fd
     mp->reader = reader;
     mp->user = user;
     mp->dg = dg;
-    st = map_page(mp, gi, mp->first_form);
+    st = map_page(mp, gi);
+    mp->model = NULL;
     mp->grids = NULL;
     mp->reader = NULL;
     mp->user = NULL;
@@ -1179,6 +1180,7 @@ fd_status fd_mapper_finish(fd_mapper *mp, const fd_form_model *model, fd_diag *d
     mp->model = model;
     mp->dg = dg;
     for (i = 0; i < mp->n_builds && st == FD_OK; i++) st = finish_form(mp, &mp->builds[i]);
+    mp->model = NULL;
     mp->dg = NULL;
     return st;
 }

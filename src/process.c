@@ -133,7 +133,8 @@ typedef enum slot_state {
 
 typedef struct page_slot {
     slot_state state;
-    char *error;               /* SLOT_UNREADABLE: the page's message */
+    fd_status failure;         /* SLOT_FATAL: the status the file fails with */
+    char *error;               /* SLOT_UNREADABLE, SLOT_FATAL: the page's message (NULL: no memory for it) */
     fd_page_image image;       /* released once the page is mapped */
     fd_grid grid;
     cached_reading *cache;     /* (n_cells + 1) × KIND_CLASSES; the last row is the preamble */
@@ -388,17 +389,21 @@ static void write_debug_readings(const char *dir, const page_slot *ps, const fd_
     if (fclose(fp) != 0) fd_log(dg, FD_LOG_WARN, "cannot write %s", path);
 }
 
-static void page_slot_clear(page_slot *ps)
+/* Frees what the slot holds. Its state and failure are left as they are:
+ * other threads read the state (under the scan's lock) while this one
+ * owns the contents. */
+static void page_slot_release(page_slot *ps)
 {
     size_t i;
     if (ps->cache) {
         for (i = 0; i < (ps->grid.n_cells + 1) * KIND_CLASSES; i++) fd_ocr_text_clear(&ps->cache[i].text);
         fd_free(ps->cache);
+        ps->cache = NULL;
     }
     fd_free(ps->error);
+    ps->error = NULL;
     fd_page_image_clear(&ps->image);
     fd_grid_clear(&ps->grid);
-    memset(ps, 0, sizeof *ps);
 }
 
 /* One file being read. Pages may be read by several threads at once (each
@@ -419,8 +424,6 @@ struct fd_scan {
     int next_to_map;           /* first page (1-based) not mapped yet */
     int mapping;               /* a thread is mapping */
     fd_mapper *mapper;
-    fd_status fatal;           /* the first fatal failure of a page, FD_OK if none */
-    char fatal_msg[FD_ERRMSG_MAX];
 };
 
 fd_status fd_process_open(const fd_process_env *env, const char *path, fd_scan **out, fd_diag *dg)
@@ -551,26 +554,18 @@ fd_status fd_process_page(const fd_process_env *env, fd_scan *sc, int page, int 
         if (prefetch) st = prefetch_readings(env, ps, &page_dg);
     }
 
-    pthread_mutex_lock(&sc->lock);
-    if (st == FD_OK) {
-        ps->state = SLOT_READY;
-    } else if (st == FD_ERR_NOMEM || st == FD_ERR_INTERNAL || st == FD_ERR_OCR || st == FD_ERR_MODEL) {
-        ps->state = SLOT_FATAL;
-        if (sc->fatal == FD_OK) {
-            sc->fatal = st;
-            fd_snprintf(sc->fatal_msg, sizeof sc->fatal_msg, "%s", page_dg.message);
-        }
-        fd_diag_fail(dg, st, "%s", page_dg.message);
-    } else {
-        page_slot_clear(ps);
+    if (st != FD_OK) {
+        /* Out of memory, a bug or the engine fails the file (when the
+         * mapping reaches this page); anything else is the page's. */
+        int fatal = st == FD_ERR_NOMEM || st == FD_ERR_INTERNAL || st == FD_ERR_OCR || st == FD_ERR_MODEL;
+        page_slot_release(ps);
         ps->error = fd_strdup(page_dg.message);
-        ps->state = ps->error ? SLOT_UNREADABLE : SLOT_FATAL;
-        if (ps->error == NULL && sc->fatal == FD_OK) {
-            sc->fatal = FD_ERR_NOMEM;
-            fd_snprintf(sc->fatal_msg, sizeof sc->fatal_msg, "out of memory");
-        }
-        st = FD_OK;
+        ps->failure = fatal ? st : ps->error ? FD_OK : FD_ERR_NOMEM;
+        if (fatal) fd_diag_fail(dg, st, "%s", page_dg.message);
+        else st = ps->error ? FD_OK : fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
     }
+    pthread_mutex_lock(&sc->lock);
+    ps->state = ps->failure != FD_OK ? SLOT_FATAL : ps->error ? SLOT_UNREADABLE : SLOT_READY;
     pthread_mutex_unlock(&sc->lock);
     return st;
 }
@@ -593,7 +588,7 @@ fd_status fd_process_map(const fd_process_env *env, fd_scan *sc, int *pages_mapp
         int page = sc->next_to_map;
         if (ps->state == SLOT_WAITING || ps->state == SLOT_READING) break;
         if (ps->state == SLOT_FATAL) {
-            st = fd_diag_fail(dg, sc->fatal != FD_OK ? sc->fatal : FD_ERR_INTERNAL, "%s", sc->fatal_msg);
+            st = fd_diag_fail(dg, ps->failure, "%s", ps->error ? ps->error : "out of memory");
             break;
         }
         pthread_mutex_unlock(&sc->lock);
@@ -623,11 +618,14 @@ fd_status fd_process_finish(const fd_process_env *env, fd_scan *sc, fd_document 
     fd_document *doc;
     fd_status st;
     size_t i;
+    int mapped;
     *out = NULL;
-    if (sc->doc == NULL || sc->next_to_map <= sc->n_pages)
-        return fd_diag_fail(dg, FD_ERR_USAGE, "%s: finished before every page was mapped (%d of %d)",
-                            sc->doc && sc->doc->source_path ? sc->doc->source_path : "scan",
-                            sc->next_to_map - 1, sc->n_pages);
+    pthread_mutex_lock(&sc->lock);
+    mapped = sc->mapping ? -1 : sc->next_to_map - 1;
+    pthread_mutex_unlock(&sc->lock);
+    if (sc->doc == NULL || mapped < sc->n_pages)
+        return fd_diag_fail(dg, FD_ERR_USAGE, "%s: finished before every page was mapped",
+                            sc->doc && sc->doc->source_path ? sc->doc->source_path : "scan");
     doc = sc->doc;
     st = fd_mapper_finish(sc->mapper, env->model, dg);
     if (st != FD_OK) return st;
@@ -660,7 +658,7 @@ void fd_process_close(fd_scan **pp)
     if (pp == NULL || *pp == NULL) return;
     sc = *pp;
     if (sc->slots) {
-        for (p = 0; p < sc->n_pages; p++) page_slot_clear(&sc->slots[p]);
+        for (p = 0; p < sc->n_pages; p++) page_slot_release(&sc->slots[p]);
         fd_free(sc->slots);
     }
     fd_free(sc->ok);
@@ -687,7 +685,6 @@ fd_status fd_process_scan(const fd_process_env *env, const char *path, fd_docume
         st = fd_process_page(env, sc, p, 0, dg);
         if (st == FD_OK) st = fd_process_map(env, sc, NULL, dg);
     }
-    if (st == FD_OK) st = fd_process_map(env, sc, NULL, dg);
     if (st == FD_OK) st = fd_process_finish(env, sc, out, dg);
     fd_process_close(&sc);
     return st;
