@@ -1006,9 +1006,20 @@ static fd_status join_split_rows(form_build *b)
     return FD_OK;
 }
 
+/* A level label as the form model spells it, when it is a near-miss of
+ * one of the standard level names. */
+static const char *canonical_level(const mapper *mp, int r, const char *text)
+{
+    const fd_label *lab = match_label(mp, r == R_LEVEL1 ? "ind.level1." : "ind.level2.", text, 0.7);
+    return lab && lab->n_variants ? lab->variants[0] : text;
+}
+
 /* A merged level cell cut by a page break prints its label on one page
- * only: rows under the blank part take the label of the part that has it. */
-static fd_status carry_level_labels(form_build *b)
+ * only: rows under the blank part take the label of the part that has it.
+ * A level2 cell continues only inside the same level1 group: a blank
+ * level2 cell under a new level1 label is a group printed without level2
+ * names (null), not the rest of the group above the break. */
+static fd_status carry_level_labels(const mapper *mp, form_build *b)
 {
     size_t i, j;
     int r;
@@ -1019,6 +1030,10 @@ static fd_status carry_level_labels(form_build *b)
             long blank_cell = -1;
             if (a->page == c->page || a->level_cell[r] < 0 || c->level_cell[r] < 0) continue;
             if (!a->level_bottom[r] || !c->level_top[r]) continue;
+            if (r == R_LEVEL2 && has_value(&a->f[R_LEVEL1]) && has_value(&c->f[R_LEVEL1]) &&
+                strcmp(canonical_level(mp, R_LEVEL1, a->f[R_LEVEL1].text),
+                       canonical_level(mp, R_LEVEL1, c->f[R_LEVEL1].text)) != 0)
+                continue;
             if (has_value(&a->f[r]) && !has_value(&c->f[r])) {
                 src = &a->f[r];
                 blank_cell = c->level_cell[r];
@@ -1043,14 +1058,6 @@ static fd_status carry_level_labels(form_build *b)
     return FD_OK;
 }
 
-/* A level label as the form model spells it, when it is a near-miss of
- * one of the standard level names. */
-static const char *canonical_level(const mapper *mp, int r, const char *text)
-{
-    const fd_label *lab = match_label(mp, r == R_LEVEL1 ? "ind.level1." : "ind.level2.", text, 0.7);
-    return lab && lab->n_variants ? lab->variants[0] : text;
-}
-
 static fd_status set_measure(fd_form *f, fd_measure *m, const char *path, const field_read *fr)
 {
     fd_status st = FD_OK;
@@ -1073,7 +1080,7 @@ static fd_status finish_form(mapper *mp, form_build *b)
     size_t i;
     /* Labels first: joining a cut row would hide which page's rows sat in
      * the blank part of a cut level cell. */
-    fd_status st = carry_level_labels(b);
+    fd_status st = carry_level_labels(mp, b);
     if (st == FD_OK) st = join_split_rows(b);
     for (i = 0; i < b->n_rows && st == FD_OK; i++) {
         raw_row *rr = &b->rows[i];

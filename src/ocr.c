@@ -440,44 +440,80 @@ static fd_status fix_leading_relation(fd_ocr_text *t, int rel)
     return FD_OK; /* something else leads: leave the reading alone */
 }
 
-/* 1 when the first glyph of [x0,x1)×[y0,y1) stands apart from the rest
- * by at least min_gap times the ink's height: a full-width operator
- * (＞ ＜ ＝), which sits centred in a whole em, where ASCII > < = is set
- * close to the number. The models know only the ASCII shapes. Measured
- * on generated clean cells (gap / ink height): ＞ ＜ 0.18..0.44, > <
- * 0.06..0.16; ＝ 0.27..0.52 but = up to 0.33 (before a %), so ＝ needs a
- * wider gap. */
-static int fullwidth_lead(PIX *bin, int x0, int y0, int x1, int y1, double min_gap)
+/* Where the first digit after a leading operator sits: the distance from
+ * the operator's left ink edge to the centre of the next glyph, in units
+ * of that glyph's height (×100); -1 when the ink does not show an operator
+ * and a glyph after it. A full-width operator (＞ ＜ ＝) fills a whole em
+ * and ASCII > < = half of one, and a digit is about 0.7 em tall, so the
+ * pitch tells them apart whatever the font's size: the models know only
+ * the ASCII shapes. Measured on the operators of generated clean and scan
+ * cells (several fonts): ASCII 0.99..1.31, full width 1.42..1.86. The
+ * centre, not the left edge: a 1 sits in the middle of its advance. */
+static int operator_pitch(PIX *bin, int x0, int y0, int x1, int y1)
 {
     BOXA *boxa = component_boxes(bin, x0, y0, x1, y1);
     l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
-    int first_x0 = INT32_MAX, first_x1 = -1, next_x0 = INT32_MAX, height = y1 - y0, pass;
-    /* Pass 0: the leftmost component; 1: the first glyph is every
-     * component starting within a quarter of the height of it (the two
-     * bars of =); 2: the next glyph. Specks are ignored. */
-    for (pass = 0; pass < 3; pass++) {
+    int op_x0 = INT32_MAX, op_x1 = -1, next_x0 = INT32_MAX, next_w = 0, next_x1 = -1;
+    int next_y0 = INT32_MAX, next_y1 = -1, height = y1 - y0, pass, pitch = -1;
+    /* Pass 0: the leftmost component; 1: the operator is every component
+     * starting within a quarter of the ink's height of it (the two bars
+     * of =); 2: the leftmost component after it; 3: the glyph is every
+     * component after the operator that starts over that one. Specks are
+     * ignored. */
+    for (pass = 0; pass < 4; pass++) {
         for (i = 0; i < n; i++) {
             l_int32 bx, by, bw, bh;
             boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
             if (bw * bh < 6) continue;
-            if (pass == 0 && bx < first_x0) first_x0 = bx;
-            if (pass == 1 && bx <= first_x0 + height / 4 && bx + bw > first_x1) first_x1 = bx + bw;
-            if (pass == 2 && bx >= first_x1 && bx < next_x0) next_x0 = bx;
+            if (pass == 0 && bx < op_x0) op_x0 = bx;
+            if (pass == 1 && bx <= op_x0 + height / 4 && bx + bw > op_x1) op_x1 = bx + bw;
+            if (pass == 2 && bx >= op_x1 && bx < next_x0) {
+                next_x0 = bx;
+                next_w = bw;
+            }
+            if (pass == 3 && bx >= op_x1 && bx < next_x0 + next_w) {
+                if (bx + bw > next_x1) next_x1 = bx + bw;
+                if (by < next_y0) next_y0 = by;
+                if (by + bh > next_y1) next_y1 = by + bh;
+            }
         }
     }
     boxaDestroy(&boxa);
-    if (first_x1 < 0 || next_x0 == INT32_MAX || height <= 0) return 0;
-    return (double)(next_x0 - first_x1) >= min_gap * (double)height;
+    if (next_x1 < 0 || next_y1 - next_y0 < 4 || (next_y1 - next_y0) * 3 < height) return -1;
+    pitch = (int)(100.0 * ((double)(next_x0 + next_x1) / 2.0 - (double)op_x0) /
+                  (double)(next_y1 - next_y0));
+    return pitch;
 }
 
-/* Makes the leading ASCII operator of t full width (> → ＞, < → ＜,
- * = → ＝). */
-static fd_status widen_leading_operator(fd_ocr_text *t)
+/* Pitch (×100, see operator_pitch) from which a leading operator is full
+ * width: halfway between the two measured ranges. */
+#define FULLWIDTH_PITCH 136
+
+/* Gives the leading operator of t (ASCII or full width, before a digit)
+ * the width its pitch shows: > ↔ ＞, < ↔ ＜, = ↔ ＝. A pitch < 0 (not
+ * measured) leaves the width as read. */
+static fd_status set_operator_width(fd_ocr_text *t, int pitch)
 {
-    return splice_text(t, 0, 1,
-                       t->text[0] == '>'   ? "\xEF\xBC\x9E"
-                       : t->text[0] == '<' ? "\xEF\xBC\x9C"
-                                           : "\xEF\xBC\x9D");
+    static const char *const ascii[3] = {">", "<", "="};
+    static const char *const full[3] = {"\xEF\xBC\x9E", "\xEF\xBC\x9C", "\xEF\xBC\x9D"};
+    const char *s = t->text ? t->text : "";
+    int k, wide = pitch >= FULLWIDTH_PITCH;
+    fd_status st;
+    /* The engine reads one full-width chevron as two (">>296"): the forms
+     * never double an operator. */
+    if ((s[0] == '>' || s[0] == '<') && s[1] == s[0] && s[2] >= '0' && s[2] <= '9') {
+        st = splice_text(t, 0, 1, "");
+        if (st != FD_OK) return st;
+        s = t->text;
+    }
+    if (pitch < 0) return FD_OK;
+    for (k = 0; k < 3; k++) {
+        if (s[0] == ascii[k][0] && s[1] >= '0' && s[1] <= '9')
+            return wide ? splice_text(t, 0, 1, full[k]) : FD_OK;
+        if (strncmp(s, full[k], 3) == 0 && s[3] >= '0' && s[3] <= '9')
+            return wide ? FD_OK : splice_text(t, 0, 3, ascii[k]);
+    }
+    return FD_OK;
 }
 
 /* 1 when s has a letter, a digit or a CJK ideograph. */
@@ -538,6 +574,44 @@ static int dropped_point_position(PIX *bin, int x0, int y0, int x1, int y1, int 
 done:
     boxaDestroy(&boxa);
     return k;
+}
+
+/* The digits a number cell's ink shows, counted without the engine: one
+ * per connected component, when every component is either a digit (at
+ * least half the ink's height, narrower than that height: wider is two
+ * digits touching) or a separator (a dot or comma: under a third of the
+ * height both ways, in the lower half). -1 when the ink holds anything
+ * else (a broken glyph, a seal's remnant, a %, a dash): then it says
+ * nothing. [x0,x1)×[y0,y1) is the ink's bounding box in page pixels. */
+static int ink_digit_count(PIX *bin, int x0, int y0, int x1, int y1)
+{
+    BOXA *boxa = component_boxes(bin, x0, y0, x1, y1);
+    l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
+    int height = y1 - y0, digits = 0;
+    if (boxa == NULL || height < 8) digits = -1;
+    for (i = 0; i < n && digits >= 0; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bw * bh < 4) continue; /* a speck */
+        if (bh * 2 >= height && bw * 10 < height * 9) digits++;
+        else if (bh * 3 < height && bw * 3 < height && by * 2 >= height) continue;
+        else digits = -1;
+    }
+    boxaDestroy(&boxa);
+    return digits;
+}
+
+/* The digits of a reading made only of digits and separators; -1 for any
+ * other reading. */
+static int reading_digit_count(const char *s)
+{
+    int digits = 0;
+    if (s == NULL || *s == '\0') return -1;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') digits++;
+        else if (*s != '.' && *s != ',') return -1;
+    }
+    return digits;
 }
 
 /* Removes every '|' from s, and a '[' at its start or ']' at its end
@@ -782,11 +856,161 @@ static void band_x_extent(PIX *bin, int x0, int x1, int y0, int y1, int *bx0, in
     *bx1 = hi + 1;
 }
 
+/* A number cell whose ink is too faint for the page's binarisation (a
+ * faded scan: single digits in pale strokes, gray 180..240 on paper 255,
+ * come out as a few pixels or none). Looks at the gray of the trimmed cell
+ * [x0,x1)×[y0,y1) alone: when its darkest pixels stand well clear of its
+ * paper and form something glyph-sized clear of the cell's edges (not a
+ * ruling line's remnant), returns 1 with *gray_out, the region with its
+ * contrast stretched (that darkness black, paper white), and *bin_out,
+ * the region binarised between the two, both owned by the caller; box
+ * gets their ink box (region coordinates, inclusive). 0 (nothing set) for
+ * a blank cell, and when out of memory: then the cell reads as empty, as
+ * before this look. */
+static int faint_cell(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int min_ink,
+                      PIX **gray_out, PIX **bin_out, int box[4])
+{
+    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *region = clip ? pixClipRectangle(gray, clip, NULL) : NULL, *mask = NULL, *kept = NULL;
+    PIX *stretched = NULL;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    NUMA *hist = NULL;
+    l_int32 i, n, w = x1 - x0, h = y1 - y0;
+    /* The darkest few pixels (a pale digit's core), the paper (the median:
+     * a cell is mostly paper), and a glyph's least height at this dpi
+     * (a digit of 9 pt is about 0.09 inch; a third of that). */
+    int want_dark = min_ink / 8 > 6 ? min_ink / 8 : 6, dark = -1, paper = -1, threshold;
+    int min_height = dpi / 33, area = 0, found = 0, pass, largest_h = 0;
+    l_float32 count, acc = 0.0f, total, largest = 0.0f;
+    NUMA *areas = NULL;
+    boxDestroy(&clip);
+    box[0] = w, box[1] = h, box[2] = -1, box[3] = -1;
+    hist = region ? pixGetGrayHistogram(region, 1) : NULL;
+    if (hist == NULL) goto cleanup;
+    numaGetSum(hist, &total);
+    for (i = 0; i < 256; i++) {
+        numaGetFValue(hist, i, &count);
+        acc += count;
+        if (dark < 0 && acc >= (l_float32)want_dark) dark = i;
+        if (paper < 0 && acc * 2.0f >= total) paper = i;
+    }
+    /* Less contrast than this is paper grain or a scanner's shading. */
+    if (dark < 0 || paper - dark < 40) goto cleanup;
+    threshold = dark + (paper - dark) * 2 / 3;
+    mask = pixThresholdToBinary(region, threshold);
+    boxa = mask ? pixConnComp(mask, &pixa, 8) : NULL;
+    kept = mask ? pixCreateTemplate(mask) : NULL;
+    if (boxa == NULL || kept == NULL) goto cleanup;
+    /* Pieces of a glyph: not specks, not touching the cell's edge (a
+     * rule's remnant), and at least a fifth of the largest piece (paper
+     * grain is many small clusters; a pale digit is one or a few large
+     * strokes). The largest must be glyph-tall. */
+    n = boxaGetCount(boxa);
+    areas = pixaCountPixels(pixa);
+    if (areas == NULL) goto cleanup;
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < n; i++) {
+            l_int32 bx, by, bw, bh;
+            l_float32 px;
+            PIX *comp;
+            boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+            numaGetFValue(areas, i, &px);
+            if (px < 3.0f || bx <= 1 || by <= 1 || bx + bw >= w - 1 || by + bh >= h - 1) continue;
+            if (pass == 0) {
+                if (px > largest) {
+                    largest = px;
+                    largest_h = bh;
+                }
+                continue;
+            }
+            if (px * 5.0f < largest) continue;
+            comp = pixaGetPix(pixa, i, L_CLONE);
+            if (comp) pixRasterop(kept, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
+            pixDestroy(&comp);
+            area += (int)px;
+            if (bx < box[0]) box[0] = bx;
+            if (by < box[1]) box[1] = by;
+            if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
+            if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
+        }
+    }
+    if (area < want_dark * 2 || largest_h < min_height) goto cleanup;
+    stretched = pixGammaTRC(NULL, region, 1.0f, dark, paper);
+    if (stretched == NULL) goto cleanup;
+    *gray_out = stretched;
+    *bin_out = kept;
+    kept = NULL;
+    found = 1;
+cleanup:
+    numaDestroy(&hist);
+    numaDestroy(&areas);
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    pixDestroy(&mask);
+    pixDestroy(&kept);
+    pixDestroy(&region);
+    return found;
+}
+
+/* Reads a number cell again (at 150 % of the number line height with the
+ * slot's model, and with the text model); the more confident of the
+ * readings with want digits replaces *out, which becomes one of its
+ * alternatives. When
+ * none agrees, *out stays and gains the other readings as alternatives.
+ * The ink box [bx0,bx1]×[by0,by1] and the trimmed cell [x0,x1)×[y0,y1) are
+ * in page pixels. */
+static fd_status reread_digit_count(fd_ocr_engine *eng, tess_slot *slot, PIX *gray, int bx0,
+                                    int by0, int bx1, int by1, int margin, int x0, int y0, int x1,
+                                    int y1, int dpi, int page, const int box[4], int want,
+                                    fd_ocr_text *out, fd_diag *dg)
+{
+    fd_ocr_text tries[2];
+    fd_status st = FD_OK;
+    int k, n_tries = 0, chosen = -1;
+    PIX *framed = NULL;
+    memset(tries, 0, sizeof tries);
+    for (k = 0; k < 2 && st == FD_OK; k++) {
+        tess_slot *use = k == 0 ? slot : &eng->text;
+        int height = k == 0 ? eng->cfg.number_line_height * 3 / 2 : eng->cfg.line_height;
+        framed = prepare_ink(gray, bx0, by0, bx1 + 1, by1 + 1, margin, x0, y0, x1, y1,
+                             by1 + 1 - by0, height);
+        if (framed == NULL) {
+            st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
+            break;
+        }
+        memcpy(tries[k].box, out->box, sizeof out->box);
+        st = recognize(eng, use, framed, dpi, FD_OCR_NUMBER, page, box, &tries[k], dg);
+        pixDestroy(&framed);
+        if (st != FD_OK) break;
+        n_tries = k + 1;
+        if (reading_digit_count(tries[k].text) == want && (chosen < 0 || tries[k].conf > tries[chosen].conf))
+            chosen = k;
+    }
+    if (st == FD_OK && chosen >= 0) {
+        fd_ocr_text first = *out;
+        *out = tries[chosen];
+        memset(&tries[chosen], 0, sizeof tries[chosen]);
+        st = fd_ocr_text_add_alternative(out, first.text);
+        fd_ocr_text_clear(&first);
+    }
+    for (k = 0; k < n_tries && st == FD_OK; k++) {
+        size_t a;
+        int seen = tries[k].text == NULL || tries[k].text[0] == '\0' ||
+                   strcmp(tries[k].text, out->text ? out->text : "") == 0;
+        for (a = 0; a < out->n_alternatives && !seen; a++) seen = strcmp(out->alternatives[a], tries[k].text) == 0;
+        if (!seen) st = fd_ocr_text_add_alternative(out, tries[k].text);
+    }
+    if (st == FD_ERR_NOMEM) fd_diag_fail(dg, st, "out of memory reading OCR results");
+    for (k = 0; k < 2; k++) fd_ocr_text_clear(&tries[k]);
+    return st;
+}
+
 fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int box[4],
                       fd_ocr_mode mode, fd_ocr_text *out, fd_diag *dg)
 {
     PIX *bin = page->binary, *gray = page->gray;
-    PIX *framed = NULL;
+    PIX *framed = NULL, *faint_gray = NULL, *faint_bin = NULL;
     int pw = (int)pixGetWidth(gray), ph = (int)pixGetHeight(gray);
     int dpi = page->dpi > 0 ? page->dpi : 300;
     int pad = eng->cfg.pad * dpi / 300;
@@ -831,11 +1055,30 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         }
         /* The empty threshold is given at 300 DPI; ink area scales with dpi². */
         min_ink = (int)((double)eng->cfg.min_cell_ink * (double)dpi * (double)dpi / 90000.0);
-        if (ink < min_ink || bx1 < bx0) goto empty;
-        out->box[0] = bx0;
-        out->box[1] = by0;
-        out->box[2] = bx1 - bx0 + 1;
-        out->box[3] = by1 - by0 + 1;
+        if (ink < min_ink || bx1 < bx0) {
+            int fb[4];
+            if (mode != FD_OCR_NUMBER || !faint_cell(gray, x0, y0, x1, y1, dpi, min_ink, &faint_gray,
+                                                      &faint_bin, fb))
+                goto empty;
+            /* From here on the cell is read from its own stretched copy:
+             * coordinates are those of the trimmed cell, the box given
+             * back is the page's. */
+            out->box[0] = x0 + fb[0];
+            out->box[1] = y0 + fb[1];
+            out->box[2] = fb[2] - fb[0] + 1;
+            out->box[3] = fb[3] - fb[1] + 1;
+            gray = faint_gray;
+            bin = faint_bin;
+            x1 -= x0;
+            y1 -= y0;
+            x0 = y0 = 0;
+            bx0 = fb[0], by0 = fb[1], bx1 = fb[2], by1 = fb[3];
+        } else {
+            out->box[0] = bx0;
+            out->box[1] = by0;
+            out->box[2] = bx1 - bx0 + 1;
+            out->box[3] = by1 - by0 + 1;
+        }
     }
 
     if (mode == FD_OCR_LINE || mode == FD_OCR_BLOCK || mode == FD_OCR_RAW_LINE) {
@@ -964,6 +1207,21 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             pixDestroy(&cores);
             if (st != FD_OK) goto cleanup;
         }
+        /* The engine sometimes adds a digit to a clean number (2511734.00
+         * read 29511734.00 at confidence 92). When the reading has more
+         * digits than the ink has glyphs, read again and keep a reading
+         * whose count agrees; the readings not kept stay as alternatives,
+         * for the checks to try (ocr_suspect). Fewer digits than glyphs
+         * is left alone: a glyph broken in two (faded scans) counts
+         * twice, so the ink's count is not to be trusted upwards. */
+        if (st == FD_OK && mode == FD_OCR_NUMBER) {
+            int want = ink_digit_count(bin, bx0, by0, bx1 + 1, by1 + 1);
+            int got = reading_digit_count(out->text);
+            if (want > 0 && got > want) st = reread_digit_count(eng, slot, gray, bx0, by0, bx1, by1,
+                                                                         margin, x0, y0, x1, y1, dpi, page->page,
+                                                                         box, want, out, dg);
+            if (st != FD_OK) goto cleanup;
+        }
         if (st == FD_OK && mode == FD_OCR_NUMBER && out->text && strlen(out->text) >= 3 &&
             strspn(out->text, "0123456789") == strlen(out->text)) {
             int k = dropped_point_position(bin, bx0, by0, bx1 + 1, by1 + 1, (int)strlen(out->text));
@@ -976,14 +1234,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         }
         if (st == FD_OK && mode == FD_OCR_MEASURE) {
             int rel = leading_relation(bin, bx0, by0, bx1 + 1, by1 + 1);
-            const char *t = out->text ? out->text : "";
-            if (rel != 0) {
-                st = fix_leading_relation(out, rel);
-            } else if (((t[0] == '>' || t[0] == '<') && t[1] != '=' &&
-                        fullwidth_lead(bin, bx0, by0, bx1 + 1, by1 + 1, 0.17)) ||
-                       (t[0] == '=' && fullwidth_lead(bin, bx0, by0, bx1 + 1, by1 + 1, 0.4))) {
-                st = widen_leading_operator(out);
-            }
+            if (rel != 0) st = fix_leading_relation(out, rel);
+            else st = set_operator_width(out, operator_pitch(bin, bx0, by0, bx1 + 1, by1 + 1));
             if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
         }
     }
@@ -997,6 +1249,8 @@ empty:
     if (out->text == NULL) st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
 cleanup:
     pixDestroy(&framed);
+    pixDestroy(&faint_gray);
+    pixDestroy(&faint_bin);
     if (st != FD_OK) fd_ocr_text_clear(out);
     return st;
 }

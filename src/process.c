@@ -362,7 +362,8 @@ static void write_debug_readings(const char *dir, const page_slot *ps, const fd_
     FILE *fp;
     size_t c;
     int k;
-    if (fd_snprintf(path, sizeof path, "%s/page-%03d-ocr.tsv", dir, ps->image.page) != 0) return;
+    /* The grid, not the image: the image is released once the page is mapped. */
+    if (fd_snprintf(path, sizeof path, "%s/page-%03d-ocr.tsv", dir, ps->grid.page) != 0) return;
     fp = fopen(path, "w");
     if (fp == NULL) {
         fd_log(dg, FD_LOG_WARN, "cannot write %s", path);

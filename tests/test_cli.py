@@ -300,6 +300,28 @@ def test_jobs():
     pages = [json.loads(line)["source"]["pages"] for line in lines] if len(lines) == 2 else []
     check(pages == [3, 1], "JSON Lines in input order: pages %r" % pages)
     test_interrupt(scans, env, out1)
+    test_debug_dir(scans[0], env, out1.split(b"\n")[0] + b"\n")
+
+
+def test_debug_dir(scan, env, alone):
+    """--debug-dir with two workers: every page of the 3-page scan gets its
+    cleaned image, its grid drawing and the table of its readings (each
+    under its own page number), and the JSON is the same bytes as without."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, out, err = run(["-q", "-j2", "--debug-dir", tmp, scan], env=env, timeout=900)
+        check(rc in (0, 1) and out == alone,
+              "--debug-dir: exit %d, output differs from a run without; stderr %s" % (rc, err[:4000]))
+        for page in (1, 2, 3):
+            for suffix in ("clean.png", "grid.png", "ocr.tsv"):
+                path = os.path.join(tmp, "page-%03d-%s" % (page, suffix))
+                check(os.path.exists(path) and os.path.getsize(path) > 0, "--debug-dir: no %s" % path)
+            tsv = os.path.join(tmp, "page-%03d-ocr.tsv" % page)
+            rows = open(tsv, encoding="utf-8").read().splitlines() if os.path.exists(tsv) else []
+            check(len(rows) > 10 and rows[0].startswith("cell\t"),
+                  "--debug-dir: %s has %d lines" % (tsv, len(rows)))
+        extra = sorted(set(os.listdir(tmp)) - {"page-%03d-%s" % (p, s) for p in (1, 2, 3)
+                                               for s in ("clean.png", "grid.png", "ocr.tsv")})
+        check(extra == [], "--debug-dir: unexpected files %r" % extra)
 
 
 def test_interrupt(scans, env, whole):

@@ -426,6 +426,16 @@ int main(void)
     T_CHECK(n_docs >= 3);
     T_EQ_INT(mismatches, 0);
 
+    /* A group printed without level2 names (效益指标, level2 cells blank)
+     * that starts at the top of a continuation page, under a group that
+     * has one: its rows' level2 is null, not the name above the break.
+     * (Generated: tools/gen_scans.py --random 30 --seed 1111, doc000.) */
+    mismatches = 0;
+    fd_snprintf(path, sizeof path, "%s/tests/data/mapper/blank_level2_after_break.truth.json",
+                FD_SOURCE_DIR);
+    T_EQ_INT(map_truth_file(path, &model), 1);
+    T_EQ_INT(mismatches, 0);
+
     /* A sliver cell between a header label and its value: the value is
      * the cell after it. */
     mismatches = 0;

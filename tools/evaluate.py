@@ -378,6 +378,17 @@ def rate(name):
     return lambda a: pct(*a.get(name, [0, 0]))
 
 
+def pooled(keys):
+    """The share of exact fields over several columns pooled (issue #5's
+    "numeric fields" and "text fields")."""
+    return lambda x: pct(sum(x.get(k, [0, 0])[0] for k in keys), sum(x.get(k, [0, 0])[1] for k in keys))
+
+
+FD_NUMBERS = ['funds', 'total_weight', 'total_score', 'i:weight', 'i:score']
+FD_TEXT = ['header'] + ['i:' + c for c in ('level1', 'level2', 'name', 'target', 'actual',
+                                           'deviation_reason')]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--formdig', default='build/formdig')
@@ -473,6 +484,8 @@ def main(argv=None):
         rows = [('documents read (no crash/time-out/bad JSON)', rate('docs_ok')),
                 ('forms found / expected', forms),
                 ('forms matched', rate('forms_matched')),
+                ('numbers exact (all numeric fields)', pooled(FD_NUMBERS)),
+                ('text fields exact (header + indicators)', pooled(FD_TEXT)),
                 ('header fields exact', rate('header'))] + \
             [('  ' + k, rate('h:' + k)) for k in HEADER] + \
             [('funds numbers exact (15/form)', rate('funds')),
@@ -505,18 +518,6 @@ def main(argv=None):
         out['baseline'] = {c: dict(acc_b[c]) for c in cols}
     if not a.baseline_only and not a.no_baseline:
         # side by side: formdig's field exact-match pooled like the baseline's cells
-        def fd_all(x):
-            keys = ['header', 'funds', 'total_weight', 'total_score'] + ['i:' + c for c in IND_COLS]
-            return pct(sum(x.get(k, [0, 0])[0] for k in keys), sum(x.get(k, [0, 0])[1] for k in keys))
-
-        def fd_num(x):
-            keys = ['funds', 'total_weight', 'total_score', 'i:weight', 'i:score']
-            return pct(sum(x.get(k, [0, 0])[0] for k in keys), sum(x.get(k, [0, 0])[1] for k in keys))
-
-        def fd_txt(x):
-            keys = ['header'] + ['i:' + c for c in ('level1', 'level2', 'name', 'target', 'actual',
-                                                   'deviation_reason')]
-            return pct(sum(x.get(k, [0, 0])[0] for k in keys), sum(x.get(k, [0, 0])[1] for k in keys))
         merged = {c: Acc() for c in cols}
         for c in cols:
             merged[c].merge(acc_f[c])

@@ -29,6 +29,12 @@ CASES = [
     ('measure2', 'measure', '>=90%'),
     ('measure3', 'measure', '<=3万元'),
     ('measure4', 'measure', '52个'),
+    # Full-width and ASCII operators: the glyphs the models know are the
+    # ASCII ones; the width comes from where the first digit sits.
+    ('measure5', 'measure', '＞296人次'),
+    ('measure6', 'measure', '＝100%'),
+    ('measure7', 'measure', '>12处'),
+    ('measure8', 'measure', '＜3个工作日'),
     ('label1', 'line', '年度资金总额'),
     ('label2', 'line', '全年执行数'),
     ('text1', 'line', '党群中心工作人员满意度'),
