@@ -347,6 +347,63 @@ static int key_starts(const fd_label *lab, const char *prefix)
     return lab && strncmp(lab->key, prefix, strlen(prefix)) == 0;
 }
 
+/* A funds row label cell that spans k rows because the rule between two
+ * labels did not survive the scan ("年度资金总额" over "其中：当年财政拨款",
+ * one cell of rowspan 2, read as one text): cuts the text, in order, into
+ * k pieces that each match a different funds row label. labs[0..k) get
+ * them, top first. 1 when such a cut exists (the best by its weakest
+ * match), 0 when not. */
+#define STACKED_MAX_ROWS 3
+#define STACKED_MAX_CHARS 48
+static int split_stacked_labels(const mapper *mp, const char *text, int k,
+                                const fd_label *labs[STACKED_MAX_ROWS])
+{
+    size_t at[STACKED_MAX_CHARS + 1]; /* byte offset of each character, and the end */
+    int n = 0, cut[STACKED_MAX_ROWS + 1], i, j, found = 0;
+    double best = 0.0;
+    const char *s = text;
+    if (k < 2 || k > STACKED_MAX_ROWS || text == NULL) return 0;
+    while (*s && n < STACKED_MAX_CHARS) {
+        at[n++] = (size_t)(s - text);
+        fd_utf8_next(&s);
+    }
+    if (*s || n < k * 2) return 0; /* too long to be labels, or too short */
+    at[n] = (size_t)(s - text);
+    /* Every cut into k runs of at least 2 characters: cut[j] is the first
+     * character of run j. */
+    for (i = 0; i < k; i++) cut[i] = 2 * i;
+    cut[k] = n;
+    for (;;) {
+        const fd_label *try_labs[STACKED_MAX_ROWS];
+        double weakest = 1.0;
+        int ok = 1, m;
+        for (j = 0; j < k && ok; j++) {
+            char part[STACKED_MAX_CHARS * 4 + 1];
+            size_t len = at[cut[j + 1]] - at[cut[j]];
+            double sim = 0.0;
+            memcpy(part, text + at[cut[j]], len);
+            part[len] = '\0';
+            try_labs[j] = fd_form_model_match(mp->model, "funds.row.", part, &sim);
+            if (try_labs[j] == NULL || sim < 0.6) ok = 0;
+            for (m = 0; m < j && ok; m++) ok = try_labs[m] != try_labs[j];
+            if (sim < weakest) weakest = sim;
+        }
+        if (ok && weakest > best) {
+            best = weakest;
+            memcpy(labs, try_labs, (size_t)k * sizeof *labs);
+            found = 1;
+        }
+        /* The next cut: move the last start that can move, and pack the
+         * ones after it behind it. */
+        for (j = k - 1; j >= 1 && cut[j] >= n - 2 * (k - j); j--) {
+        }
+        if (j < 1) break;
+        cut[j]++;
+        for (i = j + 1; i < k; i++) cut[i] = cut[i - 1] + 2;
+    }
+    return found;
+}
+
 static form_build *current_build(mapper *mp)
 {
     return mp->n_builds ? &mp->builds[mp->n_builds - 1] : NULL;
@@ -736,6 +793,8 @@ static fd_status map_page(mapper *mp, size_t gi)
     fd_status st = FD_OK;
     int row, n_rows = g->n_ys > 1 ? (int)g->n_ys - 1 : 0;
     int first_ind_row = -1, page_used = 0, title_here = 0, header_again = 0;
+    int stacked_from = 0, stacked_until = -1; /* rows [from, until) under a split label cell */
+    const fd_label *stacked[STACKED_MAX_ROWS];
     long role_col[R_COUNT];
 
     memset(&first, 0, sizeof first);
@@ -852,6 +911,55 @@ static fd_status map_page(mapper *mp, size_t gi)
                lab ? lab->key : "(no label)");
         /* A row label cell may sit right of a block label that spans rows
          * from above (项目资金 over 年度资金总额 …): it is then cells[0]. */
+
+        /* The rows under a stacked funds label cell (split above) have
+         * only values: their label is the one split off for them. */
+        if (b != NULL && b->have_funds && !b->have_ind && row < stacked_until &&
+            !key_starts(lab, "funds.row.")) {
+            lab = stacked[row - stacked_from];
+            from = 0;
+        } else if (b != NULL && b->have_funds && !b->have_ind && g->cells[cells[0]].rowspan >= 2 &&
+                   g->cells[cells[0]].rowspan <= STACKED_MAX_ROWS) {
+            const fd_label *split[STACKED_MAX_ROWS];
+            int k = g->cells[cells[0]].rowspan;
+            if (split_stacked_labels(mp, first.text, k, split)) {
+                memcpy(stacked, split, (size_t)k * sizeof *split);
+                stacked_from = row;
+                stacked_until = row + k;
+                lab = stacked[0];
+            }
+        }
+        /* A funds row label cut into pieces by stray vertical lines (a
+         * sliver, "其中: 当年", "政拨款"): the cells left of the first value
+         * column read together. */
+        if (b != NULL && b->have_funds && !b->have_ind && lab == NULL && n >= 3) {
+            size_t j = 0;
+            while (j < n && best_range(b->funds, FD_FUNDS_COLS, cell_range(g, &g->cells[cells[j]])) < 0) j++;
+            if (j >= 2 && j < n) {
+                fd_buf joined;
+                field_read piece;
+                size_t k;
+                char *text;
+                memset(&piece, 0, sizeof piece);
+                fd_buf_init(&joined);
+                fd_buf_puts(&joined, first.text);
+                for (k = 1; k < j && st == FD_OK; k++) {
+                    st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &piece);
+                    if (st == FD_OK) fd_buf_puts(&joined, piece.text);
+                }
+                field_clear(&piece);
+                text = fd_buf_take(&joined);
+                fd_buf_clear(&joined);
+                if (st == FD_OK && text == NULL) st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+                if (st != FD_OK) {
+                    fd_free(text);
+                    break;
+                }
+                lab = match_label(mp, "funds.row.", text, 0.6);
+                if (lab) from = j;
+                fd_free(text);
+            }
+        }
 
         if (key_is(lab, "title")) {
             continue;

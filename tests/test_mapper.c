@@ -54,6 +54,39 @@ static size_t line_positions(const int *idx, const int *val, size_t n, int *pos,
     return nl;
 }
 
+static int merge_stacked_labels;
+
+/* The rule between the 年度资金总额 and 其中：当年财政拨款 label cells lost:
+ * one label cell of rowspan 2 holding both texts. */
+static void merge_funds_labels(truth_page *tp)
+{
+    size_t i, j;
+    for (i = 0; i < tp->grid.n_cells; i++) {
+        fd_cell *top = &tp->grid.cells[i];
+        if (strncmp(tp->texts[i], "\u5e74\u5ea6\u8d44\u91d1", 12) != 0) continue; /* 年度资金… */
+        for (j = 0; j < tp->grid.n_cells; j++) {
+            fd_cell *below = &tp->grid.cells[j];
+            size_t len;
+            char *joined;
+            if (below->col != top->col || below->row != top->row + top->rowspan) continue;
+            len = strlen(tp->texts[i]) + strlen(tp->texts[j]) + 1;
+            joined = malloc(len);
+            T_CHECK(joined != NULL);
+            if (joined == NULL) return;
+            fd_snprintf(joined, len, "%s%s", tp->texts[i], tp->texts[j]);
+            free(tp->texts[i]);
+            tp->texts[i] = joined;
+            top->rowspan += below->rowspan;
+            top->box[3] = below->box[1] + below->box[3] - top->box[1];
+            free(tp->texts[j]);
+            memmove(&tp->grid.cells[j], &tp->grid.cells[j + 1], (tp->grid.n_cells - j - 1) * sizeof *top);
+            memmove(&tp->texts[j], &tp->texts[j + 1], (tp->grid.n_cells - j - 1) * sizeof *tp->texts);
+            tp->grid.n_cells--;
+            return;
+        }
+    }
+}
+
 static int load_page(const cJSON *pi, truth_page *tp)
 {
     const cJSON *cells = cJSON_GetObjectItemCaseSensitive(pi, "cells");
@@ -324,6 +357,7 @@ static int map_truth_file(const char *path, const fd_form_model *model)
         {
             load_page(pi, &pages[i]);
             if (sliver_after_labels) insert_slivers(&pages[i]);
+            if (merge_stacked_labels) merge_funds_labels(&pages[i]);
             grids[i] = pages[i].grid;
             i++;
         }
@@ -434,6 +468,15 @@ int main(void)
     fd_snprintf(path, sizeof path, "%s/tests/data/mapper/blank_level2_after_break.truth.json",
                 FD_SOURCE_DIR);
     T_EQ_INT(map_truth_file(path, &model), 1);
+    T_EQ_INT(mismatches, 0);
+
+    /* The 年度资金总额 and 其中：当年财政拨款 labels in one cell (the rule
+     * between them lost): both rows still get their values. */
+    mismatches = 0;
+    merge_stacked_labels = 1;
+    fd_snprintf(path, sizeof path, "%s/scans/demo.truth.json", FD_SOURCE_DIR);
+    T_EQ_INT(map_truth_file(path, &model), 1);
+    merge_stacked_labels = 0;
     T_EQ_INT(mismatches, 0);
 
     /* A sliver cell between a header label and its value: the value is
