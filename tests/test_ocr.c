@@ -29,7 +29,7 @@ static int page_from_png(const char *path, fd_page_image *pg)
     pg->gray = pixConvertTo8(raw, 0);
     pixDestroy(&raw);
     if (pg->gray == NULL) return -1;
-    pg->binary = pixThresholdToBinary(pg->gray, 160);
+    pg->binary = pixThresholdToBinary(pg->gray, 180); /* ingest.c FD_BIN_THRESHOLD */
     pg->dpi = 300;
     pg->page = 1;
     return pg->binary ? 0 : -1;
@@ -127,7 +127,8 @@ int main(void)
      * --seed 4545, doc001 page 1) where a seal was removed: digits beside
      * its remnants, and one clear of them; single digits so pale that the
      * page's binarisation keeps almost none of them (175 DPI, --seed 1111,
-     * doc020 page 4). */
+     * doc020 page 4); a tall merged 一级指标 cell crossed at a slant by
+     * faded rules on both sides (doc011 page 1). */
     total = exact = numeric_total = numeric_exact = 0;
     fd_snprintf(line, sizeof line, "%s/scan_cases.tsv", dir);
     cases = fopen(line, "r");
