@@ -289,6 +289,39 @@ static void trim_edge_rules(PIX *bin, int dpi, int *x0, int *y0, int *x1, int *y
     }
 }
 
+/* The ink box of a number or measure cell without the crumbs of ruling
+ * lines left at its edges (a corner pixel or three of the rules after the
+ * cell's padding): a component touching the cell's side and smaller than
+ * a quarter of it both ways. Such a crumb stretched the box to the
+ * corner, and the gray of the rules came into the image read: a 1 beside
+ * it reads 4. Values stand clear of the sides. [x0,x1)×[y0,y1) is the
+ * cell, box the ink box found (inclusive), both in bin's coordinates;
+ * box is left as it is when nothing else remains or out of memory. */
+static void drop_edge_crumbs(PIX *bin, int x0, int y0, int x1, int y1, int box[4])
+{
+    BOXA *boxa = component_boxes(bin, x0, y0, x1, y1);
+    l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
+    int w = x1 - x0, h = y1 - y0, nb[4] = {INT32_MAX, INT32_MAX, -1, -1}, crumbs = 0;
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if ((bx == 0 || by == 0 || bx + bw == w || by + bh == h) && bw * 4 < w && bh * 4 < h) {
+            crumbs++;
+            continue;
+        }
+        if (bx < nb[0]) nb[0] = bx;
+        if (by < nb[1]) nb[1] = by;
+        if (bx + bw - 1 > nb[2]) nb[2] = bx + bw - 1;
+        if (by + bh - 1 > nb[3]) nb[3] = by + bh - 1;
+    }
+    boxaDestroy(&boxa);
+    if (crumbs == 0 || nb[2] < 0) return;
+    box[0] = x0 + nb[0];
+    box[1] = y0 + nb[1];
+    box[2] = x0 + nb[2];
+    box[3] = y0 + nb[3];
+}
+
 static void set_mode(const fd_ocr_engine *eng, tess_slot *slot, fd_ocr_mode mode)
 {
     char whitelist[640];
@@ -1090,6 +1123,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
     int margin = 6 * dpi / 300 + 1, text_margin = margin;
     int x0, y0, x1, y1, ink = 0, min_ink;
     int bx0, by0, bx1, by1;
+    int ox = 0, oy = 0; /* page position of (0,0) of the coordinates in use (a cell's copy) */
     fd_status st = FD_OK;
 
     memset(out, 0, sizeof *out);
@@ -1123,6 +1157,12 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 }
             }
         }
+        if ((mode == FD_OCR_NUMBER || mode == FD_OCR_MEASURE) && bx1 >= bx0) {
+            int nb[4];
+            nb[0] = bx0, nb[1] = by0, nb[2] = bx1, nb[3] = by1;
+            drop_edge_crumbs(bin, x0, y0, x1, y1, nb);
+            bx0 = nb[0], by0 = nb[1], bx1 = nb[2], by1 = nb[3];
+        }
         /* The empty threshold is given at 300 DPI; ink area scales with dpi². */
         min_ink = (int)((double)eng->cfg.min_cell_ink * (double)dpi * (double)dpi / 90000.0);
         if (ink < min_ink || bx1 < bx0) {
@@ -1133,19 +1173,20 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             /* From here on the cell is read from its own stretched copy:
              * coordinates are those of the trimmed cell, the box given
              * back is the page's. */
-            out->box[0] = x0 + fb[0];
-            out->box[1] = y0 + fb[1];
+            out->box[0] = ox + x0 + fb[0];
+            out->box[1] = oy + y0 + fb[1];
             out->box[2] = fb[2] - fb[0] + 1;
             out->box[3] = fb[3] - fb[1] + 1;
             gray = faint_gray;
             bin = faint_bin;
+            ox += x0, oy += y0;
             x1 -= x0;
             y1 -= y0;
             x0 = y0 = 0;
             bx0 = fb[0], by0 = fb[1], bx1 = fb[2], by1 = fb[3];
         } else {
-            out->box[0] = bx0;
-            out->box[1] = by0;
+            out->box[0] = ox + bx0;
+            out->box[1] = oy + by0;
             out->box[2] = bx1 - bx0 + 1;
             out->box[3] = by1 - by0 + 1;
         }

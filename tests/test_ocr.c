@@ -128,7 +128,9 @@ int main(void)
      * its remnants, and one clear of them; single digits so pale that the
      * page's binarisation keeps almost none of them (175 DPI, --seed 1111,
      * doc020 page 4); a tall merged 一级指标 cell crossed at a slant by
-     * faded rules on both sides (doc011 page 1). */
+     * faded rules on both sides (doc011 page 1); a 1 in a cell whose box
+     * is off by two pixels, a corner crumb of the rules inside it (doc020
+     * page 2: it read 4). */
     total = exact = numeric_total = numeric_exact = 0;
     fd_snprintf(line, sizeof line, "%s/scan_cases.tsv", dir);
     cases = fopen(line, "r");
