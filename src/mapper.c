@@ -340,6 +340,8 @@ static const fd_label *match_label(const mapper *mp, const char *prefix, const c
     return lab;
 }
 
+static int has_value(const field_read *f) { return f->present && f->text && f->text[0]; }
+
 static int key_is(const fd_label *lab, const char *key) { return lab && strcmp(lab->key, key) == 0; }
 
 static int key_starts(const fd_label *lab, const char *prefix)
@@ -484,6 +486,37 @@ static void set_number(fd_num *dst, const field_read *fr, int percent)
 }
 
 /* ------------------------------------------------------------- rows */
+
+/* For a last row whose label did not read as 总分: *is_total = 1 when its
+ * name cell (if it has its own) is blank and its weight or score cell
+ * holds 50 or more. */
+static fd_status looks_like_total_row(mapper *mp, size_t gi, int row, size_t label_cell, long name_ci,
+                                      const long role_col[R_COUNT], int *is_total)
+{
+    const fd_grid *g = &mp->grids[gi];
+    field_read fr;
+    fd_status st = FD_OK;
+    int r;
+    *is_total = 0;
+    memset(&fr, 0, sizeof fr);
+    if (name_ci >= 0 && g->cells[name_ci].row == row && (size_t)name_ci != label_cell) {
+        st = read_field(mp, gi, (size_t)name_ci, FD_KIND_TEXT, &fr);
+        if (st != FD_OK || has_value(&fr)) goto done;
+    }
+    for (r = R_WEIGHT; r <= R_SCORE && !*is_total; r++) {
+        long ci = role_col[r] >= 0 ? fd_grid_cell_at(g, row, (int)role_col[r]) : -1;
+        fd_num n;
+        if (ci < 0 || g->cells[ci].row != row || (size_t)ci == label_cell) continue;
+        st = read_field(mp, gi, (size_t)ci, FD_KIND_AMOUNT, &fr);
+        if (st != FD_OK) goto done;
+        set_number(&n, &fr, 0);
+        if (n.present && n.value >= 50.0) *is_total = 1;
+    }
+done:
+    field_clear(&fr);
+    return st;
+}
+
 
 static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
                                   size_t n, const fd_label *first)
@@ -856,6 +889,7 @@ static fd_status map_page(mapper *mp, size_t gi)
              * row is 总分 or a repeated header. */
             long name_ci = role_col[R_NAME] >= 0 ? fd_grid_cell_at(g, row, (int)role_col[R_NAME]) : -1;
             size_t k;
+            int is_total = 0;
             const fd_label *tl = NULL;
             /* The first cell of the row that is not a level/outer column
              * cell decides whether this is the 总分 row. */
@@ -868,6 +902,18 @@ static fd_status map_page(mapper *mp, size_t gi)
                     st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &first);
                     if (st != FD_OK) break;
                     tl = match_label(mp, "total", first.text, 0.6);
+                    /* 总分 misread (a two-character line the engine reads
+                     * as 分 at 14): the last row of the table, whose first
+                     * cell spans several columns, with no indicator name
+                     * and a weight or score of 50 or more (no single
+                     * indicator weighs that much; the totals do), is the
+                     * 总分 row. */
+                    if (tl == NULL && row == n_rows - 1 && c->colspan >= 2 &&
+                        match_label(mp, "ind.col.", first.text, 0.7) == NULL) {
+                        st = looks_like_total_row(mp, gi, row, cells[k], name_ci, role_col, &is_total);
+                        if (st != FD_OK) break;
+                        if (is_total) tl = fd_form_model_find(mp->model, "total");
+                    }
                     if (tl == NULL && match_label(mp, "ind.col.", first.text, 0.7)) {
                         /* A header row repeated after the first one. */
                         int recognised = 0;
@@ -1051,7 +1097,6 @@ done:
 
 /* ------------------------------------------------------- stitching */
 
-static int has_value(const field_read *f) { return f->present && f->text && f->text[0]; }
 
 /* Joins rows cut by a page break: the last row of a page and the first of
  * the next, when one of the two has neither weight nor score. */
