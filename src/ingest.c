@@ -1002,6 +1002,48 @@ static PIX *normalise_background(PIX *gray, PIX **faint)
  * FD_SEAL_KEEP is set to paper. Ink over a seal is darker than the seal
  * (ink multiplies), so the text under it stays. gray is changed in place.
  * Returns the number of seal regions found. */
+/* 1 when the mid-gray pixels of the box [bx,bx+bw)×[by,by+bh) of mid lie
+ * in horizontal bands with clear rows between them: rows of gray text
+ * (names printed in gray ink, cell under cell), which the closing joins
+ * into one seal-sized blob. A row is clear when mid has nothing in it and
+ * the page (gray) has either no ink there or a ruling line across the
+ * whole box (the rule between two table rows). A seal's ring crosses
+ * every row between its top and bottom; where text lies over it, mid
+ * loses those rows (they are near dark ink) but the page has the text's
+ * ink there, only part of the way across. Two clear runs of at least
+ * dpi/50 rows (4 px at 200 DPI) between bands make it text. */
+static int text_rows_inside(PIX *mid, PIX *gray, l_int32 bx, l_int32 by, l_int32 bw, l_int32 bh,
+                            int dpi)
+{
+    BOX *clip = boxCreate(bx, by, bw, bh);
+    PIX *crop = clip ? pixClipRectangle(mid, clip, NULL) : NULL;
+    PIX *gcrop = clip ? pixClipRectangle(gray, clip, NULL) : NULL;
+    PIX *ink = gcrop ? pixThresholdToBinary(gcrop, FD_SEAL_LIGHT) : NULL;
+    NUMA *rows = crop ? pixCountPixelsByRow(crop, NULL) : NULL;
+    NUMA *ink_rows = ink ? pixCountPixelsByRow(ink, NULL) : NULL;
+    int gaps = 0, run = 0, min_run = dpi / 50 > 2 ? dpi / 50 : 2, seen_ink = 0;
+    l_int32 i, n = rows && ink_rows ? numaGetCount(rows) : 0, v, iv;
+    for (i = 0; i < n; i++) {
+        numaGetIValue(rows, i, &v);
+        numaGetIValue(ink_rows, i, &iv);
+        if (v <= 1 && (iv <= 1 || iv * 10 >= bw * 9)) {
+            run++;
+            continue;
+        }
+        /* A clear run counts between two bands, not before the first. */
+        if (seen_ink && run >= min_run) gaps++;
+        seen_ink = 1;
+        run = 0;
+    }
+    numaDestroy(&rows);
+    numaDestroy(&ink_rows);
+    pixDestroy(&ink);
+    pixDestroy(&gcrop);
+    pixDestroy(&crop);
+    boxDestroy(&clip);
+    return gaps >= 2;
+}
+
 static int suppress_gray_seals(PIX *gray, int dpi)
 {
     PIX *dark = NULL, *mid = NULL, *near_dark = NULL, *blobs = NULL, *region = NULL, *light = NULL;
@@ -1088,6 +1130,7 @@ static int suppress_gray_seals(PIX *gray, int dpi)
         /* A seal's ring and characters cover a tenth of its box or more
          * (measured 0.14..0.25 on generated gray scans). */
         if ((double)area < 0.1 * (double)bw * (double)bh) continue;
+        if (text_rows_inside(mid, gray, bx, by, bw, bh, dpi)) continue;
         {
             /* The blob is the seal's lighter part; its darker part is
              * left out of the mid-gray band: the region grows by a share

@@ -518,6 +518,9 @@ def main(argv=None):
         out['baseline'] = {c: dict(acc_b[c]) for c in cols}
     if not a.baseline_only and not a.no_baseline:
         # side by side: formdig's field exact-match pooled like the baseline's cells
+        fd_all = pooled(['header', 'funds', 'total_weight', 'total_score'] + ['i:' + c for c in IND_COLS])
+        fd_num = pooled(FD_NUMBERS)
+        fd_txt = pooled(FD_TEXT)
         merged = {c: Acc() for c in cols}
         for c in cols:
             merged[c].merge(acc_f[c])
