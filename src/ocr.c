@@ -474,14 +474,24 @@ static int leading_relation(PIX *bin, int x0, int y0, int x1, int y1)
     if (crop == NULL) return 0;
     boxa = pixConnComp(crop, &pixa, 8);
     n = boxa ? boxaGetCount(boxa) : 0;
-    /* The leftmost component of some size (not a speck). */
-    for (i = 0; i < n; i++) {
-        l_int32 bx, by, bw, bh;
-        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-        if (bw * bh < 12) continue;
-        if (first < 0 || bx < fx) {
-            first = i;
-            fx = bx, fy = by, fw = bw, fh = bh;
+    /* The chevron: the tallest component of some size (not a speck) that
+     * starts within a quarter of the ink's height of the leftmost one. A
+     * slanted bar (≦-like Song ≤) can start left of its chevron. */
+    {
+        int left = INT32_MAX, height = y1 - y0;
+        for (i = 0; i < n; i++) {
+            l_int32 bx, by, bw, bh;
+            boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+            if (bw * bh >= 12 && bx < left) left = bx;
+        }
+        for (i = 0; i < n; i++) {
+            l_int32 bx, by, bw, bh;
+            boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+            if (bw * bh < 12 || bx > left + height / 4) continue;
+            if (first < 0 || bh > fh) {
+                first = i;
+                fx = bx, fy = by, fw = bw, fh = bh;
+            }
         }
     }
     /* A chevron is about as tall as wide; a bar is flat. */
@@ -500,7 +510,7 @@ static int leading_relation(PIX *bin, int x0, int y0, int x1, int y1)
             l_int32 ink = 0;
             if (comp) pixCountPixels(comp, &ink, NULL);
             pixDestroy(&comp);
-            if (by + bh > fy + fh && by >= fy + fh / 3 && bw * 10 >= fw * 6 &&
+            if (by + bh >= fy + fh && by >= fy + fh / 3 && bw * 10 >= fw * 6 &&
                 (bh * 3 <= bw || ink * 2 < bw * bh))
                 bars++;
             else

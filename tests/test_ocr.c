@@ -130,7 +130,9 @@ int main(void)
      * doc020 page 4); a tall merged 一级指标 cell crossed at a slant by
      * faded rules on both sides (doc011 page 1); a 1 in a cell whose box
      * is off by two pixels, a corner crumb of the rules inside it (doc020
-     * page 2: it read 4). */
+     * page 2: it read 4); a ≤ drawn as a chevron over a slanted bar that
+     * starts left of it (--seed 3737, doc027 page 1, 300 DPI, the cell cut
+     * before its unit 万元, which the measure model alone misreads). */
     total = exact = numeric_total = numeric_exact = 0;
     fd_snprintf(line, sizeof line, "%s/scan_cases.tsv", dir);
     cases = fopen(line, "r");
