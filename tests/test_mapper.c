@@ -87,6 +87,57 @@ static void merge_funds_labels(truth_page *tp)
     }
 }
 
+static int split_fiscal;
+
+/* Stray vertical lines through the 其中：当年财政拨款 label cell: a sliver
+ * (empty) and the label's text in two pieces, side by side in one row. */
+static void split_fiscal_label(truth_page *tp)
+{
+    size_t i;
+    for (i = 0; i < tp->grid.n_cells; i++) {
+        char flat[256], *a, *b;
+        const char *r;
+        size_t n = 0, half, k;
+        fd_cell *cells;
+        char **texts;
+        if (strncmp(tp->texts[i], "\u5176\u4e2d", 6) != 0) continue; /* 其中… */
+        for (r = tp->texts[i]; *r && n + 1 < sizeof flat; r++)
+            if (*r != '\n') flat[n++] = *r;
+        flat[n] = '\0';
+        half = (n / 3 / 2) * 3; /* half of the characters (3-byte CJK) */
+        a = malloc(half + 1);
+        b = strdup(flat + half);
+        cells = realloc(tp->grid.cells, (tp->grid.n_cells + 2) * sizeof *cells);
+        if (cells) tp->grid.cells = cells;
+        texts = cells ? realloc(tp->texts, (tp->grid.n_cells + 2) * sizeof *texts) : NULL;
+        if (texts) tp->texts = texts;
+        T_CHECK(a != NULL && b != NULL && cells != NULL && texts != NULL);
+        if (a == NULL || b == NULL || cells == NULL || texts == NULL) {
+            free(a);
+            free(b);
+            return;
+        }
+        memcpy(a, flat, half);
+        a[half] = '\0';
+        memmove(&cells[i + 3], &cells[i + 1], (tp->grid.n_cells - i - 1) * sizeof *cells);
+        memmove(&texts[i + 3], &texts[i + 1], (tp->grid.n_cells - i - 1) * sizeof *texts);
+        cells[i + 1] = cells[i];
+        cells[i + 2] = cells[i];
+        k = (size_t)cells[i].box[2];
+        cells[i].box[2] = 3;
+        cells[i + 1].box[0] = cells[i].box[0] + 3;
+        cells[i + 1].box[2] = (int)(k - 3) / 2;
+        cells[i + 2].box[0] = cells[i + 1].box[0] + cells[i + 1].box[2];
+        cells[i + 2].box[2] = (int)k - 3 - cells[i + 1].box[2];
+        free(texts[i]);
+        texts[i] = strdup("");
+        texts[i + 1] = a;
+        texts[i + 2] = b;
+        tp->grid.n_cells += 2;
+        return;
+    }
+}
+
 static int load_page(const cJSON *pi, truth_page *tp)
 {
     const cJSON *cells = cJSON_GetObjectItemCaseSensitive(pi, "cells");
@@ -363,6 +414,7 @@ static int map_truth_file(const char *path, const fd_form_model *model)
             load_page(pi, &pages[i]);
             if (sliver_after_labels) insert_slivers(&pages[i]);
             if (merge_stacked_labels) merge_funds_labels(&pages[i]);
+            if (split_fiscal) split_fiscal_label(&pages[i]);
             grids[i] = pages[i].grid;
             i++;
         }
@@ -482,6 +534,15 @@ int main(void)
     fd_snprintf(path, sizeof path, "%s/scans/demo.truth.json", FD_SOURCE_DIR);
     T_EQ_INT(map_truth_file(path, &model), 1);
     merge_stacked_labels = 0;
+    T_EQ_INT(mismatches, 0);
+
+    /* The 其中：当年财政拨款 label cut into a sliver and two pieces by
+     * stray vertical lines: the row is still the fiscal row. */
+    mismatches = 0;
+    split_fiscal = 1;
+    fd_snprintf(path, sizeof path, "%s/scans/demo.truth.json", FD_SOURCE_DIR);
+    T_EQ_INT(map_truth_file(path, &model), 1);
+    split_fiscal = 0;
     T_EQ_INT(mismatches, 0);
 
     /* 总分 read as 分 (the engine on two wide-set characters): the last
