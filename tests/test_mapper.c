@@ -456,6 +456,19 @@ static int map_truth_dir(const char *dir, const fd_form_model *model)
     return n;
 }
 
+/* Maps the demo's truth with one of the transforms above switched on
+ * (*flag = 1) and returns the field mismatches. */
+static int map_demo_with(int *flag, const fd_form_model *model)
+{
+    char path[1024];
+    mismatches = 0;
+    *flag = 1;
+    fd_snprintf(path, sizeof path, "%s/scans/demo.truth.json", FD_SOURCE_DIR);
+    T_EQ_INT(map_truth_file(path, model), 1);
+    *flag = 0;
+    return mismatches;
+}
+
 int main(void)
 {
     fd_form_model model;
@@ -529,40 +542,20 @@ int main(void)
 
     /* The 年度资金总额 and 其中：当年财政拨款 labels in one cell (the rule
      * between them lost): both rows still get their values. */
-    mismatches = 0;
-    merge_stacked_labels = 1;
-    fd_snprintf(path, sizeof path, "%s/scans/demo.truth.json", FD_SOURCE_DIR);
-    T_EQ_INT(map_truth_file(path, &model), 1);
-    merge_stacked_labels = 0;
-    T_EQ_INT(mismatches, 0);
+    T_EQ_INT(map_demo_with(&merge_stacked_labels, &model), 0);
 
     /* The 其中：当年财政拨款 label cut into a sliver and two pieces by
      * stray vertical lines: the row is still the fiscal row. */
-    mismatches = 0;
-    split_fiscal = 1;
-    fd_snprintf(path, sizeof path, "%s/scans/demo.truth.json", FD_SOURCE_DIR);
-    T_EQ_INT(map_truth_file(path, &model), 1);
-    split_fiscal = 0;
-    T_EQ_INT(mismatches, 0);
+    T_EQ_INT(map_demo_with(&split_fiscal, &model), 0);
 
     /* 总分 read as 分 (the engine on two wide-set characters): the last
      * row, its first cell wide and no indicator name in it, is still the
      * total row. */
-    mismatches = 0;
-    misread_total = 1;
-    fd_snprintf(path, sizeof path, "%s/scans/demo.truth.json", FD_SOURCE_DIR);
-    T_EQ_INT(map_truth_file(path, &model), 1);
-    misread_total = 0;
-    T_EQ_INT(mismatches, 0);
+    T_EQ_INT(map_demo_with(&misread_total, &model), 0);
 
     /* A sliver cell between a header label and its value: the value is
      * the cell after it. */
-    mismatches = 0;
-    sliver_after_labels = 1;
-    fd_snprintf(path, sizeof path, "%s/scans/demo.truth.json", FD_SOURCE_DIR);
-    T_EQ_INT(map_truth_file(path, &model), 1);
-    sliver_after_labels = 0;
-    T_EQ_INT(mismatches, 0);
+    T_EQ_INT(map_demo_with(&sliver_after_labels, &model), 0);
 
     /* Noise in empty 偏差原因 cells: dropped when the engine itself is
      * unsure (or it is Latin letters at middling confidence), kept when it
