@@ -992,16 +992,6 @@ static PIX *normalise_background(PIX *gray, PIX **faint)
 #define FD_BIN_THRESHOLD 180
 #define FD_ORIENT_THRESHOLD 215
 
-/* Seals in a gray scan. A red seal scanned in gray cannot be told from ink
- * by colour, but it is lighter than ink: its strokes are mid gray (30..200
- * on the normalised page) from edge to edge, where a stroke of text has a
- * dark core and only a thin mid-gray fringe. So mid-gray pixels more than
- * a fringe away from any dark pixel are seal-like; where they form a
- * blob the size of a seal (0.8..2.5 inches, not a long thin shape such as
- * a faded ruling line), every pixel of the grown blob lighter than
- * FD_SEAL_KEEP is set to paper. Ink over a seal is darker than the seal
- * (ink multiplies), so the text under it stays. gray is changed in place.
- * Returns the number of seal regions found. */
 /* 1 when the mid-gray pixels of the box [bx,bx+bw)×[by,by+bh) of mid lie
  * in horizontal bands with clear rows between them: rows of gray text
  * (names printed in gray ink, cell under cell), which the closing joins
@@ -1044,6 +1034,16 @@ static int text_rows_inside(PIX *mid, PIX *gray, l_int32 bx, l_int32 by, l_int32
     return gaps >= 2;
 }
 
+/* Seals in a gray scan. A red seal scanned in gray cannot be told from ink
+ * by colour, but it is lighter than ink: its strokes are mid gray (30..200
+ * on the normalised page) from edge to edge, where a stroke of text has a
+ * dark core and only a thin mid-gray fringe. So mid-gray pixels more than
+ * a fringe away from any dark pixel are seal-like; where they form a
+ * blob the size of a seal (0.8..2.5 inches, not a long thin shape such as
+ * a faded ruling line), every pixel of the grown blob lighter than
+ * FD_SEAL_KEEP is set to paper. Ink over a seal is darker than the seal
+ * (ink multiplies), so the text under it stays. gray is changed in place.
+ * Returns the number of seal regions found. */
 static int suppress_gray_seals(PIX *gray, int dpi)
 {
     PIX *dark = NULL, *mid = NULL, *near_dark = NULL, *blobs = NULL, *region = NULL, *light = NULL;

@@ -487,6 +487,41 @@ static void set_number(fd_num *dst, const field_read *fr, int percent)
 
 /* ------------------------------------------------------------- rows */
 
+/* A funds row label cut into pieces by stray vertical lines (a sliver,
+ * "其中: 当年", "政拨款"): the cells left of the first value column, read
+ * together (first_text is the first one's reading), may match a funds row
+ * label. Then *lab gets it and *from the first value cell; else both stay. */
+static fd_status split_funds_label(mapper *mp, size_t gi, const form_build *b, const size_t *cells,
+                                   size_t n, const char *first_text, const fd_label **lab,
+                                   size_t *from)
+{
+    const fd_grid *g = &mp->grids[gi];
+    fd_status st = FD_OK;
+    field_read piece;
+    fd_buf joined;
+    char *text;
+    size_t j = 0, k;
+    while (j < n && best_range(b->funds, FD_FUNDS_COLS, cell_range(g, &g->cells[cells[j]])) < 0) j++;
+    if (j < 2 || j >= n) return FD_OK;
+    memset(&piece, 0, sizeof piece);
+    fd_buf_init(&joined);
+    fd_buf_puts(&joined, first_text);
+    for (k = 1; k < j && st == FD_OK; k++) {
+        st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &piece);
+        if (st == FD_OK) fd_buf_puts(&joined, piece.text);
+    }
+    field_clear(&piece);
+    text = fd_buf_take(&joined);
+    fd_buf_clear(&joined);
+    if (st == FD_OK && text == NULL) st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+    if (st == FD_OK) {
+        *lab = match_label(mp, "funds.row.", text, 0.6);
+        if (*lab) *from = j;
+    }
+    fd_free(text);
+    return st;
+}
+
 /* For a last row whose label did not read as 总分: *is_total = 1 when its
  * name cell (if it has its own) is blank and its weight or score cell
  * holds 50 or more. */
@@ -516,7 +551,6 @@ done:
     field_clear(&fr);
     return st;
 }
-
 
 static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
                                   size_t n, const fd_label *first)
@@ -975,36 +1009,9 @@ static fd_status map_page(mapper *mp, size_t gi)
                 lab = stacked[0];
             }
         }
-        /* A funds row label cut into pieces by stray vertical lines (a
-         * sliver, "其中: 当年", "政拨款"): the cells left of the first value
-         * column read together. */
-        if (b != NULL && b->have_funds && !b->have_ind && lab == NULL && n >= 3) {
-            size_t j = 0;
-            while (j < n && best_range(b->funds, FD_FUNDS_COLS, cell_range(g, &g->cells[cells[j]])) < 0) j++;
-            if (j >= 2 && j < n) {
-                fd_buf joined;
-                field_read piece;
-                size_t k;
-                char *text;
-                memset(&piece, 0, sizeof piece);
-                fd_buf_init(&joined);
-                fd_buf_puts(&joined, first.text);
-                for (k = 1; k < j && st == FD_OK; k++) {
-                    st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &piece);
-                    if (st == FD_OK) fd_buf_puts(&joined, piece.text);
-                }
-                field_clear(&piece);
-                text = fd_buf_take(&joined);
-                fd_buf_clear(&joined);
-                if (st == FD_OK && text == NULL) st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
-                if (st != FD_OK) {
-                    fd_free(text);
-                    break;
-                }
-                lab = match_label(mp, "funds.row.", text, 0.6);
-                if (lab) from = j;
-                fd_free(text);
-            }
+        if (b != NULL && b->have_funds && !b->have_ind && lab == NULL) {
+            st = split_funds_label(mp, gi, b, cells, n, first.text, &lab, &from);
+            if (st != FD_OK) break;
         }
 
         if (key_is(lab, "title")) {
@@ -1096,7 +1103,6 @@ done:
 }
 
 /* ------------------------------------------------------- stitching */
-
 
 /* Joins rows cut by a page break: the last row of a page and the first of
  * the next, when one of the two has neither weight nor score. */

@@ -218,8 +218,6 @@ static void trim_line_remnants(const PIX *bin, int *x0, int *y0, int *x1, int *y
 #undef INK
 }
 
-/* Sets page segmentation, whitelist and choice mode on a slot when the
- * mode changes. */
 /* Moves the edges of the cell [x0,x1)×[y0,y1) past ruling lines that
  * trim_line_remnants leaves: on a skewed page a rule crosses a tall
  * merged cell at a slant (0.3° drifts 5 px over 900 px), so no single
@@ -322,6 +320,8 @@ static void drop_edge_crumbs(PIX *bin, int x0, int y0, int x1, int y1, int box[4
     box[3] = y0 + nb[3];
 }
 
+/* Sets page segmentation, whitelist and choice mode on a slot when the
+ * mode changes. */
 static void set_mode(const fd_ocr_engine *eng, tess_slot *slot, fd_ocr_mode mode)
 {
     char whitelist[640];
@@ -651,66 +651,78 @@ static void strip_trailing_comma(char *s)
     s[n] = '\0';
 }
 
+/* The components of a number cell's ink, sorted by shape, for checking a
+ * reading against the glyphs it came from (specks under 4 px² are left
+ * out). Heights are relative to the ink's box. */
+typedef struct glyph_census {
+    int tall;        /* at least half the height: a digit (or two touching) */
+    int tall_wide;   /* of those, at least 0.9 of the height wide: two touching */
+    int small;       /* under a third of the height both ways: a separator */
+    int small_low;   /* of those, starting in the lower half (a point or comma) */
+    int dots;        /* of those, points: on the baseline and about square */
+    int other;       /* anything else: a broken glyph, a seal's remnant, a % */
+    int dot_x;       /* left edge of the last point */
+    int tall_left;   /* tall ones left of dot_x (when dots == 1) */
+} glyph_census;
+
+/* Sorts the components of [x0,x1)×[y0,y1) of bin (the ink's box) into *c.
+ * 0, or -1 when out of memory or the box is too low to say anything. */
+static int take_glyph_census(PIX *bin, int x0, int y0, int x1, int y1, glyph_census *c)
+{
+    BOXA *boxa = component_boxes(bin, x0, y0, x1, y1);
+    l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
+    int height = y1 - y0;
+    memset(c, 0, sizeof *c);
+    if (boxa == NULL || height < 8) {
+        boxaDestroy(&boxa);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bw * bh < 4) continue;
+        if (bh * 3 < height && bw * 3 < height) {
+            c->small++;
+            if (by * 2 >= height) c->small_low++;
+            if (by + bh >= height * 4 / 5 && bh * 2 >= bw && bw * 2 >= bh) {
+                c->dots++;
+                c->dot_x = bx;
+            }
+        } else if (bh * 2 >= height) {
+            c->tall++;
+            if (bw * 10 >= height * 9) c->tall_wide++;
+        } else {
+            c->other++;
+        }
+    }
+    for (i = 0; i < n && c->dots == 1; i++) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bw * bh >= 4 && bh * 2 >= height && bx + bw <= c->dot_x) c->tall_left++;
+    }
+    boxaDestroy(&boxa);
+    return 0;
+}
+
 /* Where a decimal point the digit model dropped sits: the number of
  * digits to its left, or -1. Used only when every other component of the
  * cell's ink is one digit (so that components and digits pair up) and
- * exactly one component is a dot: small (under a third of the digits'
- * height both ways), on the baseline, as tall as wide (a comma reaches
- * below the baseline and is taller). */
-static int dropped_point_position(PIX *bin, int x0, int y0, int x1, int y1, int n_digits)
+ * exactly one component is a point (a comma reaches below the baseline
+ * and is taller). */
+static int dropped_point_position(const glyph_census *c, int n_digits)
 {
-    BOXA *boxa = component_boxes(bin, x0, y0, x1, y1);
-    l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
-    int height = y1 - y0, glyphs = 0, dots = 0, dot_x = 0, left = 0, k = -1;
-    for (i = 0; i < n; i++) {
-        l_int32 bx, by, bw, bh;
-        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-        if (bw * bh < 4) continue; /* a speck */
-        if (bh * 3 < height && bw * 3 < height && by + bh >= height * 4 / 5 && bh * 2 >= bw &&
-            bw * 2 >= bh) {
-            dots++;
-            dot_x = bx;
-        } else if (bh * 2 >= height) {
-            glyphs++;
-        } else {
-            goto done; /* something else: a comma, a stroke, noise */
-        }
-    }
-    if (dots != 1 || glyphs != n_digits) goto done;
-    for (i = 0; i < n; i++) {
-        l_int32 bx, by, bw, bh;
-        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-        if (bw * bh >= 4 && bh * 2 >= height && bx + bw <= dot_x) left++;
-    }
-    if (left >= 1 && left < n_digits) k = left;
-done:
-    boxaDestroy(&boxa);
-    return k;
+    if (c->other || c->dots != 1 || c->small != 1 || c->tall != n_digits) return -1;
+    return c->tall_left >= 1 && c->tall_left < n_digits ? c->tall_left : -1;
 }
 
 /* The digits a number cell's ink shows, counted without the engine: one
- * per connected component, when every component is either a digit (at
- * least half the ink's height, narrower than that height: wider is two
- * digits touching) or a separator (a dot or comma: under a third of the
- * height both ways, in the lower half). -1 when the ink holds anything
- * else (a broken glyph, a seal's remnant, a %, a dash): then it says
- * nothing. [x0,x1)×[y0,y1) is the ink's bounding box in page pixels. */
-static int ink_digit_count(PIX *bin, int x0, int y0, int x1, int y1)
+ * per component, when every component is a digit narrower than two
+ * touching ones or a separator in the lower half; -1 when the ink holds
+ * anything else (then it says nothing). */
+static int ink_digit_count(const glyph_census *c)
 {
-    BOXA *boxa = component_boxes(bin, x0, y0, x1, y1);
-    l_int32 n = boxa ? boxaGetCount(boxa) : 0, i;
-    int height = y1 - y0, digits = 0;
-    if (boxa == NULL || height < 8) digits = -1;
-    for (i = 0; i < n && digits >= 0; i++) {
-        l_int32 bx, by, bw, bh;
-        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-        if (bw * bh < 4) continue; /* a speck */
-        if (bh * 2 >= height && bw * 10 < height * 9) digits++;
-        else if (bh * 3 < height && bw * 3 < height && by * 2 >= height) continue;
-        else digits = -1;
-    }
-    boxaDestroy(&boxa);
-    return digits;
+    if (c->other || c->tall_wide || c->small_low != c->small) return -1;
+    return c->tall;
 }
 
 /* The digits of a reading made only of digits and separators; -1 for any
@@ -1068,10 +1080,9 @@ cleanup:
 /* Reads a number cell again (at 150 % of the number line height with the
  * slot's model, and with the text model); the more confident of the
  * readings with want digits replaces *out, which becomes one of its
- * alternatives. When
- * none agrees, *out stays and gains the other readings as alternatives.
- * The ink box [bx0,bx1]×[by0,by1] and the trimmed cell [x0,x1)×[y0,y1) are
- * in page pixels. */
+ * alternatives. When none agrees, *out stays and gains the other readings
+ * as alternatives. The ink box [bx0,bx1]×[by0,by1] and the trimmed cell
+ * [x0,x1)×[y0,y1) are in the coordinates of gray. */
 static fd_status reread_digit_count(fd_ocr_engine *eng, tess_slot *slot, PIX *gray, int bx0,
                                     int by0, int bx1, int by1, int margin, int x0, int y0, int x1,
                                     int y1, int dpi, int page, const int box[4], int want,
@@ -1133,7 +1144,6 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
     int margin = 6 * dpi / 300 + 1, text_margin = margin;
     int x0, y0, x1, y1, ink = 0, min_ink;
     int bx0, by0, bx1, by1;
-    int ox = 0, oy = 0; /* page position of (0,0) of the coordinates in use (a cell's copy) */
     fd_status st = FD_OK;
 
     memset(out, 0, sizeof *out);
@@ -1183,20 +1193,19 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             /* From here on the cell is read from its own stretched copy:
              * coordinates are those of the trimmed cell, the box given
              * back is the page's. */
-            out->box[0] = ox + x0 + fb[0];
-            out->box[1] = oy + y0 + fb[1];
+            out->box[0] = x0 + fb[0];
+            out->box[1] = y0 + fb[1];
             out->box[2] = fb[2] - fb[0] + 1;
             out->box[3] = fb[3] - fb[1] + 1;
             gray = faint_gray;
             bin = faint_bin;
-            ox += x0, oy += y0;
             x1 -= x0;
             y1 -= y0;
             x0 = y0 = 0;
             bx0 = fb[0], by0 = fb[1], bx1 = fb[2], by1 = fb[3];
         } else {
-            out->box[0] = ox + bx0;
-            out->box[1] = oy + by0;
+            out->box[0] = bx0;
+            out->box[1] = by0;
             out->box[2] = bx1 - bx0 + 1;
             out->box[3] = by1 - by0 + 1;
         }
@@ -1286,6 +1295,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
     }
     {
         tess_slot *slot = &eng->text;
+        glyph_census census;
+        int census_ok = 0;
         /* Numbers: the eng model reads digits, % and separators better than
          * chi_sim. Measures mix digits, operators and CJK units: the
          * combined model reads them best. Measured on 357 generated measure
@@ -1335,17 +1346,19 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
          * for the checks to try (ocr_suspect). Fewer digits than glyphs
          * is left alone: a glyph broken in two (faded scans) counts
          * twice, so the ink's count is not to be trusted upwards. */
-        if (st == FD_OK && mode == FD_OCR_NUMBER) {
-            int want = ink_digit_count(bin, bx0, by0, bx1 + 1, by1 + 1);
+        if (st == FD_OK && mode == FD_OCR_NUMBER)
+            census_ok = take_glyph_census(bin, bx0, by0, bx1 + 1, by1 + 1, &census) == 0;
+        if (st == FD_OK && mode == FD_OCR_NUMBER && census_ok) {
+            int want = ink_digit_count(&census);
             int got = reading_digit_count(out->text);
-            if (want > 0 && got > want) st = reread_digit_count(eng, slot, gray, bx0, by0, bx1, by1,
-                                                                         margin, x0, y0, x1, y1, dpi, page->page,
-                                                                         box, want, out, dg);
+            if (want > 0 && got > want)
+                st = reread_digit_count(eng, slot, gray, bx0, by0, bx1, by1, margin, x0, y0, x1, y1, dpi,
+                                        page->page, box, want, out, dg);
             if (st != FD_OK) goto cleanup;
         }
         if (st == FD_OK && mode == FD_OCR_NUMBER && out->text && strlen(out->text) >= 3 &&
             strspn(out->text, "0123456789") == strlen(out->text)) {
-            int k = dropped_point_position(bin, bx0, by0, bx1 + 1, by1 + 1, (int)strlen(out->text));
+            int k = census_ok ? dropped_point_position(&census, (int)strlen(out->text)) : -1;
             if (k > 0) {
                 st = splice_text(out, (size_t)k, 0, ".");
                 if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");

@@ -310,12 +310,14 @@ static fd_status scan_env(fd_context *ctx, fd_process_env *env)
     return FD_OK;
 }
 
-/* The document's JSON and result flags. */
-static fd_status document_result(fd_context *ctx, const fd_document *doc, char **out_json,
-                                 fd_result_info *info)
+/* Ends a call that built *docp with status st: when st is FD_OK, the
+ * document's JSON and result flags; the document is freed either way. */
+static fd_status document_result(fd_context *ctx, fd_status st, fd_document **docp,
+                                 char **out_json, fd_result_info *info)
 {
+    const fd_document *doc = *docp;
     size_t i;
-    fd_status st = fd_json_write_document(doc, 0, out_json, &ctx->dg);
+    if (st == FD_OK) st = fd_json_write_document(doc, 0, out_json, &ctx->dg);
     if (st == FD_OK && info) {
         info->n_forms = (int)doc->n_forms;
         info->n_errors = (int)doc->n_errors;
@@ -323,6 +325,7 @@ static fd_status document_result(fd_context *ctx, const fd_document *doc, char *
         for (i = 0; i < doc->n_forms; i++)
             if (doc->forms[i].checks.verdict != FD_VERDICT_OK) info->discrepancy = 1;
     }
+    fd_document_destroy(docp);
     return st;
 }
 
@@ -346,9 +349,7 @@ fd_status fd_process_file(fd_context *ctx, const char *path, char **out_json, fd
     fd_document *doc = NULL;
     fd_status st = begin_scan_call(ctx, path && out_json, "fd_process_file", &env, out_json, info);
     if (st == FD_OK) st = fd_process_scan(&env, path, &doc, &ctx->dg);
-    if (st == FD_OK) st = document_result(ctx, doc, out_json, info);
-    fd_document_destroy(&doc);
-    return st;
+    return document_result(ctx, st, &doc, out_json, info);
 }
 
 fd_status fd_scan_open(fd_context *ctx, const char *path, fd_scan **out)
@@ -387,9 +388,7 @@ fd_status fd_scan_finish(fd_context *ctx, fd_scan *scan, char **out_json, fd_res
     fd_document *doc = NULL;
     fd_status st = begin_scan_call(ctx, scan && out_json, "fd_scan_finish", &env, out_json, info);
     if (st == FD_OK) st = fd_process_finish(&env, scan, &doc, &ctx->dg);
-    if (st == FD_OK) st = document_result(ctx, doc, out_json, info);
-    fd_document_destroy(&doc);
-    return st;
+    return document_result(ctx, st, &doc, out_json, info);
 }
 
 void fd_scan_destroy(fd_scan **pp) { fd_process_close(pp); }
