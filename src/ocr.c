@@ -1132,7 +1132,11 @@ static fd_status reread_digit_count(fd_ocr_engine *eng, tess_slot *slot, PIX *gr
 fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int box[4],
                       fd_ocr_mode mode, fd_ocr_text *out, fd_diag *dg)
 {
-    PIX *bin = page->binary, *gray = page->gray;
+    PIX *bin = page->binary;
+    /* Digits under a gray seal are read from the page that keeps their
+     * strokes whole (ingest.h). */
+    PIX *gray = (mode == FD_OCR_NUMBER || mode == FD_OCR_MEASURE) && page->digits != NULL ? page->digits
+                                                                                        : page->gray;
     PIX *framed = NULL, *faint_gray = NULL, *faint_bin = NULL;
     int pw = (int)pixGetWidth(gray), ph = (int)pixGetHeight(gray);
     int dpi = page->dpi > 0 ? page->dpi : 300;
