@@ -101,6 +101,36 @@ static void test_tables(void)
     run_exact(&o, 1, "near columns");
 }
 
+/* A row rule hidden for two columns (a seal over a faded rule) and going
+ * on at the same height on both sides: the cells above and below it stay
+ * apart. The rule is erased between the column rules of the third- and
+ * second-last columns (weight and score in the indicator block) on the
+ * third-last row line, which those cells do not span. */
+static void test_hidden_row_rule(void)
+{
+    synth_opts o;
+    synth_truth truth;
+    PIX *pix;
+    synth_default(&o);
+    o.seed = 5;
+    pix = synth_form(&o, &truth);
+    T_CHECK(pix != NULL && truth.n_xs >= 4 && truth.n_ys >= 4);
+    if (pix == NULL || truth.n_xs < 4 || truth.n_ys < 4) {
+        pixDestroy(&pix);
+        return;
+    }
+    {
+        int y = truth.ys[truth.n_ys - 3], x0 = truth.xs[truth.n_xs - 4], x1 = truth.xs[truth.n_xs - 2];
+        int pad = o.line_w + 1;
+        pixRasterop(pix, x0 + pad, y - pad - 1, x1 - x0 - 2 * pad, 2 * pad + 3, PIX_SET, NULL, 0, 0);
+        /* The column rule between the two stays whole. */
+        pixRasterop(pix, truth.xs[truth.n_xs - 3] - o.line_w / 2, y - pad - 1, o.line_w, 2 * pad + 3,
+                    PIX_CLR, NULL, 0, 0);
+    }
+    detect_exact(pix, o.dpi, &truth, 1, "row rule hidden for two columns");
+    pixDestroy(&pix);
+}
+
 /* Digits whose bottoms line up along a row of number cells: the averaging
  * joins them into a long, thin run across the row. It must not become a
  * row rule: each of its pieces stops short of the column rules by the cell
@@ -355,6 +385,7 @@ int main(void)
     test_merged_lookup();
     test_skewed();
     test_faint_rules();
+    test_hidden_row_rule();
     test_no_table();
     test_debug_images();
     return fd_test_summary("test_grid");
