@@ -15,7 +15,9 @@ typedef enum fd_ocr_mode {
     FD_OCR_BLOCK,        /* a wrapped block of text */
     FD_OCR_NUMBER,       /* digits , . % and signs only */
     FD_OCR_MEASURE,      /* number with operator and unit: = > < ≥ ≤ digits and unit characters */
-    FD_OCR_RAW_LINE      /* one line of text, taken as it is (no line finding): a fallback */
+    FD_OCR_RAW_LINE,     /* one line of text, taken as it is (no line finding): a fallback */
+    FD_OCR_NUMBER_WORD   /* a number read as one word: the module's own last try for a number
+                            cell that read as nothing (callers use FD_OCR_NUMBER) */
 } fd_ocr_mode;
 
 /* OCR configuration, from models/ocr.json (loaded by the JSON module). */

@@ -133,7 +133,9 @@ int main(void)
      * is off by two pixels, a corner crumb of the rules inside it (doc020
      * page 2: it read 4); a ≤ drawn as a chevron over a slanted bar that
      * starts left of it (--seed 3737, doc027 page 1, 300 DPI, the cell cut
-     * before its unit 万元, which the measure model alone misreads). */
+     * before its unit 万元, which the measure model alone misreads); lone
+     * small digits of 150- and 175-DPI hard scans that every line reading
+     * left empty (--seed 1111, doc005 page 2, doc011 page 6). */
     total = exact = numeric_total = numeric_exact = 0;
     fd_snprintf(line, sizeof line, "%s/scan_cases.tsv", dir);
     cases = fopen(line, "r");
@@ -191,6 +193,29 @@ int main(void)
         T_EQ_INT(out.empty, 1);
         T_EQ_STR(out.text, "");
         fd_ocr_text_clear(&out);
+        page_free(&pg);
+    }
+    /* An empty number cell of a faded scan (175 DPI, --seed 3737, doc011
+     * page 1) whose only ink is the arc of a seal at its left edge: the
+     * last try for a cell read as nothing (one word) must not make it a
+     * digit (it read 7). */
+    {
+        fd_page_image pg;
+        fd_ocr_text out;
+        int box[4];
+        char path[2048];
+        fd_snprintf(path, sizeof path, "%s/seal-arc-empty-175.png", dir);
+        T_EQ_INT(page_from_png(path, &pg), 0);
+        if (pg.gray != NULL) {
+            pg.dpi = 175;
+            box[0] = box[1] = 0;
+            box[2] = (int)pixGetWidth(pg.gray);
+            box[3] = (int)pixGetHeight(pg.gray);
+            T_EQ_INT(fd_ocr_read(eng, &pg, box, FD_OCR_NUMBER, &out, &dg), FD_OK);
+            T_CHECK_MSG(out.text != NULL && strpbrk(out.text, "0123456789") == NULL,
+                        "seal arc read as \"%s\"", out.text ? out.text : "(null)");
+            fd_ocr_text_clear(&out);
+        }
         page_free(&pg);
     }
     /* Under a gray seal, numbers are read from the page that keeps the
