@@ -644,13 +644,41 @@ static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const si
     int found = 0, c;
     fd_status st = match_header_cells(mp, gi, cells, n, from, "funds.col.", 0.5, funds_col_label,
                                       FD_FUNDS_COLS, b->funds, &found);
-    /* Too few headers recognised: take the non-empty header cells left to
-     * right in the printed order of the columns. */
-    if (st == FD_OK && found < 4) {
+    /* None recognised: the last header cells of the row, left to right,
+     * in the printed order of the columns. */
+    if (st == FD_OK && found == 0) {
         int col = 0;
-        for (c = 0; c < FD_FUNDS_COLS; c++) b->funds[c].set = 0;
         for (k = n >= FD_FUNDS_COLS ? n - FD_FUNDS_COLS : from; k < n && col < FD_FUNDS_COLS; k++)
             b->funds[col++] = cell_range(g, &g->cells[cells[k]]);
+    } else if (st == FD_OK && found < FD_FUNDS_COLS) {
+        /* Some recognised (a seal over the others, or their cells merged):
+         * each missing column is the cell as many places from the nearest
+         * recognised one as it is in the printed order. They had all been
+         * taken by place from the end of the row, which put every column
+         * one off when a merged cell made the row a cell short. */
+        long at[FD_FUNDS_COLS];
+        for (c = 0; c < FD_FUNDS_COLS; c++) {
+            at[c] = -1;
+            for (k = from; k < n && b->funds[c].set; k++) {
+                col_range r = cell_range(g, &g->cells[cells[k]]);
+                if (r.x0 == b->funds[c].x0 && r.x1 == b->funds[c].x1) at[c] = (long)k;
+            }
+        }
+        for (c = 0; c < FD_FUNDS_COLS; c++) {
+            int j, near = -1;
+            long want;
+            if (at[c] >= 0) continue;
+            for (j = 1; j < FD_FUNDS_COLS && near < 0; j++) {
+                if (c - j >= 0 && at[c - j] >= 0) near = c - j;
+                else if (c + j < FD_FUNDS_COLS && at[c + j] >= 0) near = c + j;
+            }
+            if (near < 0) continue;
+            want = at[near] + (c - near);
+            if (want < (long)from || want >= (long)n) continue;
+            for (j = 0; j < FD_FUNDS_COLS; j++)
+                if (at[j] == want) want = -1;
+            if (want >= 0) b->funds[c] = cell_range(g, &g->cells[cells[want]]);
+        }
     }
     b->have_funds = 1;
     return st;

@@ -354,6 +354,30 @@ static void compare_forms(const char *doc, size_t fi, const fd_form *got, const 
  * label's rule and the value's, drawn by two blocks, lie 3 px apart. */
 static int sliver_after_labels;
 
+/* A sliver cell (3 px wide, empty) after cell i of the page, in its row. */
+static int insert_sliver_after(truth_page *tp, size_t i)
+{
+    size_t n = tp->grid.n_cells + 1;
+    fd_cell *cells = realloc(tp->grid.cells, n * sizeof *cells);
+    char **texts = cells ? realloc(tp->texts, n * sizeof *texts) : NULL;
+    fd_cell sliver;
+    if (cells) tp->grid.cells = cells;
+    if (texts) tp->texts = texts;
+    T_CHECK(cells != NULL && texts != NULL);
+    if (cells == NULL || texts == NULL) return -1;
+    sliver = cells[i];
+    sliver.box[0] = cells[i].box[0] + cells[i].box[2] - 1;
+    sliver.box[2] = 3;
+    sliver.col = cells[i].col + cells[i].colspan - 1;
+    sliver.colspan = 1;
+    memmove(&cells[i + 2], &cells[i + 1], (n - i - 2) * sizeof *cells);
+    memmove(&texts[i + 2], &texts[i + 1], (n - i - 2) * sizeof *texts);
+    cells[i + 1] = sliver;
+    texts[i + 1] = strdup("");
+    tp->grid.n_cells = n;
+    return 0;
+}
+
 static void insert_slivers(truth_page *tp)
 {
     static const char *const labels[] = {"\u9879\u76ee\u540d\u79f0", "\u4e3b\u7ba1\u90e8\u95e8",
@@ -363,27 +387,32 @@ static void insert_slivers(truth_page *tp)
         int is_label = 0;
         for (k = 0; k < 3; k++) is_label |= strcmp(tp->texts[i], labels[k]) == 0;
         if (!is_label) continue;
-        {
-            size_t n = tp->grid.n_cells + 1;
-            fd_cell *cells = realloc(tp->grid.cells, n * sizeof *cells);
-            char **texts = cells ? realloc(tp->texts, n * sizeof *texts) : NULL;
-            fd_cell sliver;
-            if (cells) tp->grid.cells = cells;
-            if (texts) tp->texts = texts;
-            T_CHECK(cells != NULL && texts != NULL);
-            if (cells == NULL || texts == NULL) return;
-            sliver = cells[i];
-            sliver.box[0] = cells[i].box[0] + cells[i].box[2] - 1;
-            sliver.box[2] = 3;
-            sliver.col = cells[i].col + cells[i].colspan - 1;
-            sliver.colspan = 1;
-            memmove(&cells[i + 2], &cells[i + 1], (n - i - 2) * sizeof *cells);
-            memmove(&texts[i + 2], &texts[i + 1], (n - i - 2) * sizeof *texts);
-            cells[i + 1] = sliver;
-            texts[i + 1] = strdup("");
-            tp->grid.n_cells = n;
-            i++;
+        if (insert_sliver_after(tp, i) != 0) return;
+        i++;
+    }
+}
+
+static int funds_header_sliver;
+
+/* The funds header row with a sliver after 年初预算数 (a stray line) and
+ * its last three labels (分值, 执行率, 得分) unreadable (a seal over them). */
+static void sliver_in_funds_header(truth_page *tp)
+{
+    size_t i, k;
+    for (i = 0; i < tp->grid.n_cells; i++) {
+        int row = tp->grid.cells[i].row;
+        if (strcmp(tp->texts[i], "\u5e74\u521d\u9884\u7b97\u6570") != 0) continue; /* 年初预算数 */
+        if (insert_sliver_after(tp, i) != 0) return;
+        for (k = 0; k < tp->grid.n_cells; k++) {
+            if (tp->grid.cells[k].row != row) continue;
+            if (strcmp(tp->texts[k], "\u5206\u503c") == 0 ||                 /* 分值 */
+                strcmp(tp->texts[k], "\u6267\u884c\u7387") == 0 ||          /* 执行率 */
+                strcmp(tp->texts[k], "\u5f97\u5206") == 0) {                /* 得分 */
+                free(tp->texts[k]);
+                tp->texts[k] = strdup("\u653b"); /* 攻 */
+            }
         }
+        return;
     }
 }
 
@@ -413,6 +442,7 @@ static int map_truth_file(const char *path, const fd_form_model *model)
         {
             load_page(pi, &pages[i]);
             if (sliver_after_labels) insert_slivers(&pages[i]);
+            if (funds_header_sliver) sliver_in_funds_header(&pages[i]);
             if (merge_stacked_labels) merge_funds_labels(&pages[i]);
             if (split_fiscal) split_fiscal_label(&pages[i]);
             grids[i] = pages[i].grid;
@@ -556,6 +586,12 @@ int main(void)
     /* A sliver cell between a header label and its value: the value is
      * the cell after it. */
     T_EQ_INT(map_demo_with(&sliver_after_labels, &model), 0);
+
+    /* Three funds column labels unreadable and a sliver among the others:
+     * the missing columns are placed from the labels that were read, not
+     * counted from the end of the row (which had put every column one
+     * off). */
+    T_EQ_INT(map_demo_with(&funds_header_sliver, &model), 0);
 
     /* Noise in empty 偏差原因 cells: dropped when the engine itself is
      * unsure (or it is Latin letters at middling confidence), kept when it
