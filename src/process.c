@@ -247,6 +247,10 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         if (st == FD_OK && !out->empty &&
             (add_dropped_point_alternatives(out) != FD_OK || add_percent_digit_alternative(out) != FD_OK))
             return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory");
+        if (st == FD_OK && !out->empty && fd_repair_point_groups(out->text)) {
+            if (out->conf > REPAIRED_CONF) out->conf = REPAIRED_CONF;
+            fd_ocr_text_clear_alternatives(out);
+        }
         if (st != FD_OK || out->empty || fd_parse_amount(out->text, &n) != FD_PARSE_INVALID ||
             fd_parse_percent(out->text, &n) != FD_PARSE_INVALID)
             return st;

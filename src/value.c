@@ -443,6 +443,20 @@ double fd_tolerance(int decimals)
  * '.' or ',' collapsed to one, separators at either end dropped, thousands
  * separators read as points made commas, a decimal comma made a point.
  * Returns 1 when the text changed. */
+int fd_repair_point_groups(char *s)
+{
+    char *point = s ? strchr(s, '.') : NULL, *q;
+    size_t digits;
+    if (point == NULL || point == s || strchr(s, ',') != NULL || strchr(point + 1, '.') != NULL)
+        return 0;
+    for (q = s; q < point; q++)
+        if (*q < '0' || *q > '9') return 0;
+    digits = strspn(point + 1, "0123456789");
+    if (point[1 + digits] != '\0' || (digits != 6 && digits != 9)) return 0;
+    memmove(point, point + 1, strlen(point + 1) + 1);
+    return 1;
+}
+
 int fd_repair_number(char *s)
 {
     char *r = s, *w = s;
@@ -450,7 +464,7 @@ int fd_repair_number(char *s)
     if (s == NULL) return 0;
     while (*r == '.' || *r == ',' || *r == ' ') r++, changed = 1;
     for (; *r; r++) {
-        if ((*r == '.' || *r == ',') && (r[1] == '.' || r[1] == ',')) {
+        if (((*r == '.' || *r == ',') && (r[1] == '.' || r[1] == ',')) || (*r == '%' && r[1] == '%')) {
             changed = 1;
             continue;
         }

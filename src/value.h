@@ -62,11 +62,19 @@ double fd_tolerance(int decimals);
  * Pure; a returned string is new (fd_free), NULL when the repair does not
  * apply or allocation fails. */
 
-/* Repairs a number reading in place: runs of '.' or ',' collapsed to one,
+/* Repairs a number reading in place: runs of '.' or ',' collapsed to one
+ * (and a doubled '%': "100.00%%"),
  * separators at either end dropped, thousands separators read as points
  * made commas ("130.220.52" → "130,220.52"), a decimal comma made a point
  * ("12,5" → "12.5"). Returns 1 when the text changed. */
 int fd_repair_number(char *s);
+
+/* Repairs in place a number that parses but cannot be one of the form's:
+ * digits, one '.' and then exactly six or nine digits ("3.505000"): no
+ * amount, weight or score has more than two decimals, so the point is a
+ * thousands separator the engine read as a point; it is dropped
+ * ("3505000"). Returns 1 when the text changed. */
+int fd_repair_point_groups(char *s);
 
 /* A measure read twice: line_text by the text model, measure with the
  * measure alphabet, which reads a CJK unit after the digits as more digits

@@ -384,6 +384,20 @@ static const repair_case repair_cases[] = {
     {"1.234.567.89", "1,234,567.89", 1},
     {"1.23.45", "1.23.45", 0},       /* not three digits after the first: left alone */
     {"2659463.34", "2659463.34", 0},
+    {"100.00%%", "100.00%", 1},      /* the sign read twice */
+    {"", "", 0},
+};
+
+/* fd_repair_point_groups: a point with six or nine digits after it. */
+static const repair_case point_group_cases[] = {
+    {"3.505000", "3505000", 1},
+    {"12.345678901", "12345678901", 1},
+    {"1.375", "1.375", 0},           /* three decimals: a score may have them */
+    {"2659463.34", "2659463.34", 0},
+    {"1.23456", "1.23456", 0},       /* five: not a thousands group */
+    {"1,234.567890", "1,234.567890", 0},
+    {".505000", ".505000", 0},
+    {"3.505000%", "3.505000%", 0},
     {"", "", 0},
 };
 
@@ -439,6 +453,14 @@ static void test_reading_repairs(void)
         T_CHECK_MSG(strcmp(buf, repair_cases[i].out) == 0 && changed == repair_cases[i].changed,
                     "repair(\"%s\") = \"%s\" (%d), want \"%s\" (%d)", repair_cases[i].in, buf, changed,
                     repair_cases[i].out, repair_cases[i].changed);
+    }
+    for (i = 0; i < N_ELEMS(point_group_cases); i++) {
+        char buf[64];
+        int changed;
+        fd_snprintf(buf, sizeof buf, "%s", point_group_cases[i].in);
+        changed = fd_repair_point_groups(buf);
+        T_CHECK_MSG(strcmp(buf, point_group_cases[i].out) == 0 && changed == point_group_cases[i].changed,
+                    "repair_point_groups(\"%s\") = \"%s\" (%d)", point_group_cases[i].in, buf, changed);
     }
     for (i = 0; i < N_ELEMS(merge_cases); i++) {
         char *m = fd_merge_measure_unit(merge_cases[i].line, merge_cases[i].measure, UNITS);

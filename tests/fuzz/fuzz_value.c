@@ -45,6 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(copy, text, size + 1);
             (void)fd_repair_number(copy);
             if (strlen(copy) > strlen(text)) abort(); /* repairs never lengthen */
+            (void)fd_repair_point_groups(copy);
+            if (strlen(copy) > strlen(text)) abort();
             free(copy);
         }
         if (nl) *nl = '\0';
