@@ -86,7 +86,8 @@ int fd_repair_point_groups(char *s);
 char *fd_merge_measure_unit(const char *line_text, const char *measure, const char *unit_charset);
 
 /* ≥ read as '2' by the measure alphabet ("295%") and as '>' (bar dropped)
- * by the text model ("> 95%"): returns "≥95%". */
+ * or as one CJK character (之95%, a ⩾ whose bar touches the chevron) by
+ * the text model ("> 95%"): returns "≥95%". */
 char *fd_measure_relation_from_line(const char *line_text, const char *measure);
 
 #endif /* FD_VALUE_H */

@@ -440,6 +440,9 @@ static const relation_case relation_cases[] = {
     {"> 95%", ">95%", NULL},  /* the measure reading has no 2 */
     {"> 96%", "295%", NULL},  /* digits disagree */
     {"> 95%", "2", NULL},
+    {"\u4e4b90%", "290%", "≥90%"},  /* 之90%: a ⩾ read as an ideograph */
+    {"\u4e4b\u4e4b90%", "290%", NULL}, /* two of them: not one operator */
+    {"A90%", "290%", NULL},
 };
 
 static void test_reading_repairs(void)
