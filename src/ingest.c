@@ -1118,6 +1118,7 @@ cleanup:
 static int suppress_gray_seals(PIX *gray, int dpi, PIX **digits)
 {
     PIX *dark = NULL, *mid = NULL, *near_dark = NULL, *blobs = NULL, *region = NULL, *light = NULL;
+    PIX *rules = NULL;
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
     l_int32 i, n, w, h;
@@ -1170,15 +1171,16 @@ static int suppress_gray_seals(PIX *gray, int dpi, PIX **digits)
      * inside a seal's ring. */
     {
         PIX *ink = pixThresholdToBinary(gray, FD_BIN_THRESHOLD);
-        PIX *hl = ink ? pixOpenCompBrick(NULL, ink, dpi, 1) : NULL;
         PIX *vl = ink ? pixOpenCompBrick(NULL, ink, 1, dpi) : NULL;
-        if (hl && vl) {
-            pixOr(hl, hl, vl);
-            pixDilateBrick(hl, hl, 2 * fringe + 1, 2 * fringe + 1);
-            pixSubtract(mid, mid, hl);
+        PIX *near_rules = NULL;
+        rules = ink ? pixOpenCompBrick(NULL, ink, dpi, 1) : NULL;
+        if (rules && vl) {
+            pixOr(rules, rules, vl);
+            near_rules = pixDilateBrick(NULL, rules, 2 * fringe + 1, 2 * fringe + 1);
+            if (near_rules) pixSubtract(mid, mid, near_rules);
         }
+        pixDestroy(&near_rules);
         pixDestroy(&ink);
-        pixDestroy(&hl);
         pixDestroy(&vl);
     }
     /* Seal strokes are wider than a speck of noise. */
@@ -1220,11 +1222,17 @@ static int suppress_gray_seals(PIX *gray, int dpi, PIX **digits)
     pixAnd(mid, mid, region); /* the seals' own pixels */
     pixInvert(light, light); /* 1 = lighter than what is kept */
     pixAnd(region, region, light);
+    /* The ruling lines under a seal stay: lifting their pixels lighter
+     * than FD_SEAL_KEEP had left a faded rule as dashes, and the grid
+     * lost the columns the seal covered (a continuation page's weight,
+     * score and 偏差原因 columns). */
+    if (rules != NULL) pixSubtract(region, region, rules);
     if (digits != NULL) *digits = keep_joined_strokes(gray, region, mid);
     pixSetMasked(gray, region, 0xff);
 cleanup:
     pixDestroy(&dark);
     pixDestroy(&mid);
+    pixDestroy(&rules);
     pixDestroy(&near_dark);
     pixDestroy(&blobs);
     pixDestroy(&region);

@@ -354,6 +354,55 @@ static void test_gray_seal(void)
     pixDestroy(&gsealed);
 }
 
+/* A faded ruling line through a gray seal's region stays: the
+ * suppression lifts what is lighter than its keep level there, and had
+ * left such a rule as dashes (the grid then lost the columns under the
+ * seal). A 3-px rule of gray 150 across the page through the seal: in
+ * the binary page, the columns of the rule's band inside the seal's box
+ * that hold ink are nearly all of them, as without the seal. */
+static void test_gray_seal_rule(void)
+{
+    PIX *base = text_page(7), *sealed = pixCopy(NULL, base), *gbase, *gsealed;
+    fd_clean_options opt;
+    fd_page_image b;
+    fd_diag dg;
+    l_int32 x, yy, covered = 0, span = 0;
+    synth_seal(sealed, 420, 640, 90);
+    gbase = pixConvertRGBToLuminance(base);
+    gsealed = pixConvertRGBToLuminance(sealed);
+    for (yy = 0; yy < (l_int32)pixGetHeight(gbase); yy++) {
+        l_uint32 *lb = pixGetData(gbase) + yy * pixGetWpl(gbase);
+        l_uint32 *ls = pixGetData(gsealed) + yy * pixGetWpl(gsealed);
+        for (x = 0; x < (l_int32)pixGetWidth(gbase); x++) {
+            int v = (GET_DATA_BYTE(lb, x) + GET_DATA_BYTE(ls, x)) / 2; /* as test_gray_seal */
+            if (yy >= 708 && yy < 711 && x >= 60 && x < 767) v = v * 150 / 255;
+            SET_DATA_BYTE(ls, x, (l_uint8)v);
+        }
+    }
+    fd_clean_options_default(&opt);
+    opt.max_skew_deg = 0.0;
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(gsealed, 1, 100, &opt, &b, &dg), FD_OK);
+    for (x = 340; x < 500; x++) {
+        l_uint32 v = 0;
+        l_int32 y2;
+        int ink = 0;
+        for (y2 = 704; y2 < 715; y2++) {
+            pixGetPixel(b.binary, x, y2, &v);
+            ink |= v != 0;
+        }
+        covered += ink;
+        span++;
+    }
+    T_CHECK_MSG(covered * 100 >= span * 95, "rule under the seal: ink in %d of %d columns", (int)covered,
+                (int)span);
+    fd_page_image_clear(&b);
+    pixDestroy(&base);
+    pixDestroy(&sealed);
+    pixDestroy(&gbase);
+    pixDestroy(&gsealed);
+}
+
 /* Pixels of [x,y,w,h] of an 8 bpp page darker than level. */
 static l_int32 dark_in(PIX *gray, int x, int y, int w, int h, int level)
 {
@@ -589,6 +638,7 @@ int main(void)
     test_seal();
     test_gray_seal();
     test_gray_seal_digits();
+    test_gray_seal_rule();
     test_gray_text_rows();
     test_orientation();
     test_depths();
