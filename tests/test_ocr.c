@@ -42,6 +42,19 @@ static void page_free(fd_page_image *pg)
     pixDestroy(&pg->digits);
 }
 
+/* Loads the fixture dir/name as a page and sets box to the whole of it;
+ * 0 on success. */
+static int load_fixture(const char *dir, const char *name, fd_page_image *pg, int box[4])
+{
+    char path[2048];
+    fd_snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (page_from_png(path, pg) != 0) return -1;
+    box[0] = box[1] = 0;
+    box[2] = (int)pixGetWidth(pg->gray);
+    box[3] = (int)pixGetHeight(pg->gray);
+    return 0;
+}
+
 static fd_ocr_mode mode_of(const char *m)
 {
     if (strcmp(m, "number") == 0) return FD_OCR_NUMBER;
@@ -203,14 +216,9 @@ int main(void)
         fd_page_image pg;
         fd_ocr_text out;
         int box[4];
-        char path[2048];
-        fd_snprintf(path, sizeof path, "%s/seal-arc-empty-175.png", dir);
-        T_EQ_INT(page_from_png(path, &pg), 0);
+        T_EQ_INT(load_fixture(dir, "seal-arc-empty-175.png", &pg, box), 0);
         if (pg.gray != NULL) {
             pg.dpi = 175;
-            box[0] = box[1] = 0;
-            box[2] = (int)pixGetWidth(pg.gray);
-            box[3] = (int)pixGetHeight(pg.gray);
             T_EQ_INT(fd_ocr_read(eng, &pg, box, FD_OCR_NUMBER, &out, &dg), FD_OK);
             T_CHECK_MSG(out.text != NULL && strpbrk(out.text, "0123456789") == NULL,
                         "seal arc read as \"%s\"", out.text ? out.text : "(null)");
@@ -225,16 +233,11 @@ int main(void)
         fd_page_image pg;
         fd_ocr_text out;
         int box[4];
-        char path[2048];
-        fd_snprintf(path, sizeof path, "%s/amount1-song.png", dir);
-        T_EQ_INT(page_from_png(path, &pg), 0);
+        T_EQ_INT(load_fixture(dir, "amount1-song.png", &pg, box), 0);
         if (pg.gray != NULL) {
             pg.digits = pg.gray;
             pg.gray = pixCreate(pixGetWidth(pg.digits), pixGetHeight(pg.digits), 8);
             pixSetAll(pg.gray);
-            box[0] = box[1] = 0;
-            box[2] = (int)pixGetWidth(pg.digits);
-            box[3] = (int)pixGetHeight(pg.digits);
             T_EQ_INT(fd_ocr_read(eng, &pg, box, FD_OCR_NUMBER, &out, &dg), FD_OK);
             T_EQ_STR(out.text, "11,999,665.86");
             fd_ocr_text_clear(&out);

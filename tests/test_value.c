@@ -445,26 +445,27 @@ static const relation_case relation_cases[] = {
     {"A90%", "290%", NULL},
 };
 
+/* Runs an in-place repair over a table of cases. */
+static void check_repairs(const char *what, int (*repair)(char *), const repair_case *cases, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char buf[64];
+        int changed;
+        fd_snprintf(buf, sizeof buf, "%s", cases[i].in);
+        changed = repair(buf);
+        T_CHECK_MSG(strcmp(buf, cases[i].out) == 0 && changed == cases[i].changed,
+                    "%s(\"%s\") = \"%s\" (%d), want \"%s\" (%d)", what, cases[i].in, buf, changed,
+                    cases[i].out, cases[i].changed);
+    }
+}
+
 static void test_reading_repairs(void)
 {
     size_t i;
-    for (i = 0; i < N_ELEMS(repair_cases); i++) {
-        char buf[64];
-        int changed;
-        fd_snprintf(buf, sizeof buf, "%s", repair_cases[i].in);
-        changed = fd_repair_number(buf);
-        T_CHECK_MSG(strcmp(buf, repair_cases[i].out) == 0 && changed == repair_cases[i].changed,
-                    "repair(\"%s\") = \"%s\" (%d), want \"%s\" (%d)", repair_cases[i].in, buf, changed,
-                    repair_cases[i].out, repair_cases[i].changed);
-    }
-    for (i = 0; i < N_ELEMS(point_group_cases); i++) {
-        char buf[64];
-        int changed;
-        fd_snprintf(buf, sizeof buf, "%s", point_group_cases[i].in);
-        changed = fd_repair_point_groups(buf);
-        T_CHECK_MSG(strcmp(buf, point_group_cases[i].out) == 0 && changed == point_group_cases[i].changed,
-                    "repair_point_groups(\"%s\") = \"%s\" (%d)", point_group_cases[i].in, buf, changed);
-    }
+    check_repairs("repair_number", fd_repair_number, repair_cases, N_ELEMS(repair_cases));
+    check_repairs("repair_point_groups", fd_repair_point_groups, point_group_cases,
+                  N_ELEMS(point_group_cases));
     for (i = 0; i < N_ELEMS(merge_cases); i++) {
         char *m = fd_merge_measure_unit(merge_cases[i].line, merge_cases[i].measure, UNITS);
         T_CHECK_MSG(fd_test_streq(m, merge_cases[i].out), "merge(\"%s\", \"%s\") = \"%s\", want \"%s\"",
