@@ -600,11 +600,13 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
 
 /* The header cells of a row: reads cells[from..n) as labels and, for each
  * keys[i] (a full model key), records the table-relative range of the first
- * cell whose best label under prefix is that key. *count: keys found. */
+ * cell whose best label under prefix is that key, and (when at is not
+ * NULL) that cell's index in cells, -1 for a key not found. *count: keys
+ * found. */
 static fd_status match_header_cells(mapper *mp, size_t gi, const size_t *cells, size_t n,
                                     size_t from, const char *prefix, double min_sim,
                                     const char *const *keys, int n_keys, col_range *found,
-                                    int *count)
+                                    long *at, int *count)
 {
     const fd_grid *g = &mp->grids[gi];
     field_read fr;
@@ -613,6 +615,7 @@ static fd_status match_header_cells(mapper *mp, size_t gi, const size_t *cells, 
     int i;
     memset(&fr, 0, sizeof fr);
     memset(found, 0, (size_t)n_keys * sizeof *found);
+    for (i = 0; at && i < n_keys; i++) at[i] = -1;
     *count = 0;
     for (k = from; k < n && st == FD_OK; k++) {
         const fd_label *lab;
@@ -622,6 +625,7 @@ static fd_status match_header_cells(mapper *mp, size_t gi, const size_t *cells, 
         for (i = 0; lab && i < n_keys; i++) {
             if (strcmp(lab->key, keys[i]) == 0 && !found[i].set) {
                 found[i] = cell_range(g, &g->cells[cells[k]]);
+                if (at) at[i] = (long)k;
                 (*count)++;
             }
         }
@@ -642,8 +646,9 @@ static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const si
     const fd_grid *g = &mp->grids[gi];
     size_t k;
     int found = 0, c;
+    long at[FD_FUNDS_COLS]; /* index in cells of each column's label, -1 when not read */
     fd_status st = match_header_cells(mp, gi, cells, n, from, "funds.col.", 0.5, funds_col_label,
-                                      FD_FUNDS_COLS, b->funds, &found);
+                                      FD_FUNDS_COLS, b->funds, at, &found);
     /* None recognised: the last header cells of the row, left to right,
      * in the printed order of the columns. */
     if (st == FD_OK && found == 0) {
@@ -656,14 +661,6 @@ static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const si
          * recognised one as it is in the printed order. They had all been
          * taken by place from the end of the row, which put every column
          * one off when a merged cell made the row a cell short. */
-        long at[FD_FUNDS_COLS];
-        for (c = 0; c < FD_FUNDS_COLS; c++) {
-            at[c] = -1;
-            for (k = from; k < n && b->funds[c].set; k++) {
-                col_range r = cell_range(g, &g->cells[cells[k]]);
-                if (r.x0 == b->funds[c].x0 && r.x1 == b->funds[c].x1) at[c] = (long)k;
-            }
-        }
         for (c = 0; c < FD_FUNDS_COLS; c++) {
             int j, near = -1;
             long want;
@@ -715,7 +712,7 @@ static fd_status goals_header_row(mapper *mp, size_t gi, form_build *b, const si
     col_range found[2];
     int count = 0;
     fd_status st = match_header_cells(mp, gi, cells, n, from, "goals.", 0.5, goals_label, 2, found,
-                                      &count);
+                                      NULL, &count);
     if (found[0].set) b->goal_expected = found[0];
     if (found[1].set) b->goal_actual = found[1];
     if (b->goal_expected.set || b->goal_actual.set) b->goals_header = 1;
@@ -754,7 +751,7 @@ static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, cons
     col_range found[R_COUNT];
     int r, count = 0;
     fd_status st = match_header_cells(mp, gi, cells, n, 0, "ind.col.", 0.5, role_key, R_COUNT, found,
-                                      &count);
+                                      NULL, &count);
     *recognised = count;
     if (st == FD_OK && count >= 5) {
         /* The last eight cells are the columns in printed order: fill any
@@ -1052,7 +1049,7 @@ static fd_status map_page(mapper *mp, size_t gi)
             col_range seen[FD_FUNDS_COLS];
             int cols = 0;
             st = match_header_cells(mp, gi, cells, n, 1, "funds.col.", 0.6, funds_col_label,
-                                    FD_FUNDS_COLS, seen, &cols);
+                                    FD_FUNDS_COLS, seen, NULL, &cols);
             if (st != FD_OK) break;
             if (cols >= 3) lab = fd_form_model_find(mp->model, "funds.block");
         }

@@ -101,14 +101,21 @@ static fd_status splice_text(fd_ocr_text *t, size_t at, size_t drop, const char 
     return FD_OK;
 }
 
+/* A new copy of [x0,x1)×[y0,y1) of pix; NULL when out of memory. */
+static PIX *crop_region(PIX *pix, int x0, int y0, int x1, int y1)
+{
+    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+    PIX *crop = clip ? pixClipRectangle(pix, clip, NULL) : NULL;
+    boxDestroy(&clip);
+    return crop;
+}
+
 /* Bounding boxes of the connected components of [x0,x1)×[y0,y1) of bin,
  * in the coordinates of that box; NULL when out of memory. */
 static BOXA *component_boxes(PIX *bin, int x0, int y0, int x1, int y1)
 {
-    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *crop = clip ? pixClipRectangle(bin, clip, NULL) : NULL;
+    PIX *crop = crop_region(bin, x0, y0, x1, y1);
     BOXA *boxa = crop ? pixConnCompBB(crop, 8) : NULL;
-    boxDestroy(&clip);
     pixDestroy(&crop);
     return boxa;
 }
@@ -468,12 +475,10 @@ cleanup:
  * unambiguous. Returns '>' for ≥, '<' for ≤, 0 otherwise. */
 static int leading_relation(PIX *bin, int x0, int y0, int x1, int y1)
 {
-    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *crop = clip ? pixClipRectangle(bin, clip, NULL) : NULL;
+    PIX *crop = crop_region(bin, x0, y0, x1, y1);
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
     int n, i, first = -1, fx = 0, fy = 0, fw = 0, fh = 0, bars = 0, others = 0, rel = 0;
-    boxDestroy(&clip);
     if (crop == NULL) return 0;
     boxa = pixConnComp(crop, &pixa, 8);
     n = boxa ? boxaGetCount(boxa) : 0;
@@ -807,10 +812,8 @@ cleanup:
 static PIX *prepare_region(PIX *gray, int x0, int y0, int x1, int y1, int ink_height,
                            int line_height)
 {
-    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *crop = clip ? pixClipRectangle(gray, clip, NULL) : NULL, *scaled = NULL, *framed = NULL;
+    PIX *crop = crop_region(gray, x0, y0, x1, y1), *scaled = NULL, *framed = NULL;
     float f = 1.0f;
-    boxDestroy(&clip);
     if (crop == NULL) return NULL;
     if (line_height > 0 && ink_height > 0) {
         f = (float)line_height / (float)ink_height;
@@ -856,8 +859,7 @@ static PIX *prepare_ink(PIX *gray, int ix0, int iy0, int ix1, int iy1, int margi
  * kept or out of memory. */
 static PIX *stroke_cores(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int box[4])
 {
-    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *region = clip ? pixClipRectangle(gray, clip, NULL) : NULL, *dark = NULL, *keep = NULL;
+    PIX *region = crop_region(gray, x0, y0, x1, y1), *dark = NULL, *keep = NULL;
     PIX *result = NULL;
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
@@ -865,7 +867,6 @@ static PIX *stroke_cores(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int
     l_int32 i, n;
     l_float32 max_area = 0.0f, area;
     int grow = 2 * (dpi * 3 / 300 + 1) + 1, kept = 0;
-    boxDestroy(&clip);
     dark = region ? pixThresholdToBinary(region, FD_DARK_CORE) : NULL;
     boxa = dark ? pixConnComp(dark, &pixa, 8) : NULL;
     areas = pixa ? pixaCountPixels(pixa) : NULL;
@@ -997,8 +998,7 @@ static void band_x_extent(PIX *bin, int x0, int x1, int y0, int y1, int *bx0, in
 static int faint_cell(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int min_ink,
                       PIX **gray_out, PIX **bin_out, int box[4])
 {
-    BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
-    PIX *region = clip ? pixClipRectangle(gray, clip, NULL) : NULL, *mask = NULL, *kept = NULL;
+    PIX *region = crop_region(gray, x0, y0, x1, y1), *mask = NULL, *kept = NULL;
     PIX *stretched = NULL;
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
@@ -1011,7 +1011,6 @@ static int faint_cell(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int mi
     int min_height = dpi / 33, area = 0, found = 0, pass, largest_h = 0;
     l_float32 count, acc = 0.0f, total, largest = 0.0f;
     NUMA *areas = NULL;
-    boxDestroy(&clip);
     box[0] = w, box[1] = h, box[2] = -1, box[3] = -1;
     hist = region ? pixGetGrayHistogram(region, 1) : NULL;
     if (hist == NULL) goto cleanup;
@@ -1303,7 +1302,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
     {
         tess_slot *slot = &eng->text;
         glyph_census census;
-        int census_ok = 0;
+        int census_ok = 0, ink_digits = -1;
         /* Numbers: the eng model reads digits, % and separators better than
          * chi_sim. Measures mix digits, operators and CJK units: the
          * combined model reads them best. Measured on 357 generated measure
@@ -1313,6 +1312,11 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         if (mode == FD_OCR_NUMBER && eng->number.api) slot = &eng->number;
         if (mode == FD_OCR_MEASURE && eng->measure.api) slot = &eng->measure;
         st = recognize(eng, slot, framed, dpi, mode, page->page, box, out, dg);
+        /* What a number cell's ink shows, for checking its readings. */
+        if (mode == FD_OCR_NUMBER) {
+            census_ok = take_glyph_census(bin, bx0, by0, bx1 + 1, by1 + 1, &census) == 0;
+            if (census_ok) ink_digits = ink_digit_count(&census);
+        }
         /* A lone digit at one scale sometimes comes back as nothing (the
          * LSTM has no context to go on), and so do digits beside what a
          * seal left: try another scale, then the other model, then the
@@ -1327,11 +1331,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
          * generated sets: 5 numbers more read right, none read wrong. */
         if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text)) {
             static const int scale_pct[6] = {150, 0, 100, 150, 100, 150};
-            int cb[4] = {0, 0, 0, 0}, attempt, n_attempts = 4, cores_tried = 0, ink_digits = -1;
+            int cb[4] = {0, 0, 0, 0}, attempt, n_attempts = 4, cores_tried = 0;
             PIX *cores = NULL;
-            glyph_census early;
-            if (take_glyph_census(bin, bx0, by0, bx1 + 1, by1 + 1, &early) == 0)
-                ink_digits = ink_digit_count(&early);
             if (ink_digits >= 1 && bx0 > x0 + 2 && bx1 < x1 - 3 && by0 > y0 + 2 && by1 < y1 - 3)
                 n_attempts = 6;
             for (attempt = 0; attempt < n_attempts && st == FD_OK && blank(out->text); attempt++) {
@@ -1372,14 +1373,10 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
          * for the checks to try (ocr_suspect). Fewer digits than glyphs
          * is left alone: a glyph broken in two (faded scans) counts
          * twice, so the ink's count is not to be trusted upwards. */
-        if (st == FD_OK && mode == FD_OCR_NUMBER)
-            census_ok = take_glyph_census(bin, bx0, by0, bx1 + 1, by1 + 1, &census) == 0;
-        if (st == FD_OK && mode == FD_OCR_NUMBER && census_ok) {
-            int want = ink_digit_count(&census);
-            int got = reading_digit_count(out->text);
-            if (want > 0 && got > want)
-                st = reread_digit_count(eng, slot, gray, bx0, by0, bx1, by1, margin, x0, y0, x1, y1, dpi,
-                                        page->page, box, want, out, dg);
+        if (st == FD_OK && mode == FD_OCR_NUMBER && ink_digits > 0 &&
+            reading_digit_count(out->text) > ink_digits) {
+            st = reread_digit_count(eng, slot, gray, bx0, by0, bx1, by1, margin, x0, y0, x1, y1, dpi,
+                                    page->page, box, ink_digits, out, dg);
             if (st != FD_OK) goto cleanup;
         }
         if (st == FD_OK && mode == FD_OCR_NUMBER && out->text && strlen(out->text) >= 3 &&

@@ -603,15 +603,14 @@ char *fd_measure_relation_from_line(const char *line_text, const char *measure)
     if (measure == NULL || m[0] != '2' || !(m[1] >= '0' && m[1] <= '9')) return NULL;
     if (l[0] == '>') l += 1;
     else if (strncmp(l, "\xEF\xBC\x9E", 3) == 0 || strncmp(l, "\xE2\x89\xA5", 3) == 0) l += 3; /* ＞ ≥ */
-    else if (l[0] != '\0' && l[1] != '\0' && l[2] != '\0') {
+    else {
         /* ≥ drawn with a slanted bar joined to the chevron (⩾) comes back
          * from the text model as a CJK character (之90%): one ideograph
          * in its place, before the digits, counts as the operator. */
         const char *p = l;
-        long cp = fd_utf8_next(&p);
-        if (!fd_is_cjk(cp)) return NULL;
+        if (!fd_is_cjk(fd_utf8_next(&p))) return NULL;
         l = p;
-    } else return NULL;
+    }
     /* The digits after the operator agree. */
     for (i = 0; m[1 + i] >= '0' && m[1 + i] <= '9'; i++)
         if (l[i] != m[1 + i]) return NULL;
