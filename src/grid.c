@@ -28,7 +28,10 @@
  *      linear model of slope against position fitted to the long lines
  *      (fit_slopes); the segments are then clustered again by their centre
  *      at the page centre (recluster). Positions (grid xs/ys) are centres
- *      at the page centre; every test and box follows the slope.
+ *      at the page centre; every test and box follows the slope. A line
+ *      whose pieces fall into two groups along it, apart by a gap of 0.2 in
+ *      and more than the tolerance apart across it, is two blocks' rules
+ *      that the single linkage chained (split_blocks).
  *      3c. Lines at the same centre are merged (merge_same).
  *   4. Table: lines that meet at least two lines of the other direction
  *      (within ~0.03 in of their ends, and where a segment of one of the
@@ -52,9 +55,10 @@
  *      these forms never stop inside the table and go on).
  *      Slots joined across missing boundaries form cells; a non-rectangular
  *      group first gets its best-covered missing inner boundary back
- *      (repair_groups), then grows to its bounding rectangle. Cell boxes
- *      are the axis-aligned boxes of the corners where the tilted lines
- *      cross.
+ *      (repair_groups; without a covered one, one that fills a gap of at
+ *      most three slots in its rule), then grows to its bounding
+ *      rectangle. Cell boxes are the axis-aligned boxes of the corners
+ *      where the tilted lines cross.
  *   6. A position with less than 0.25 in of existing boundary is not a line
  *      (a stray that survived step 4): it is removed and step 5 redone.
  */
@@ -827,6 +831,131 @@ static fd_status recluster(gseg *segs, size_t n, double a, double b, double cpag
     return FD_OK;
 }
 
+/* Step 3b (split): the single-linkage clustering chains the pieces of a
+ * broken rule, and with them it can chain the rules of two blocks that lie
+ * two to four pixels apart (the funds block's column rule above the goals
+ * block and the indicator block's below it): every piece is within `tight`
+ * of the next, the two ends are not. A line whose segments fall into two
+ * groups along it, with a gap of at least 0.2 in between them (a rule
+ * broken by a scan is broken for less) and both long enough to be rules,
+ * is split where the two groups, each along its own fitted direction, are
+ * more than `tight` apart at the middle of the gap. Each group follows
+ * the mean slope of its own pieces of half an inch or more (a fit to the
+ * whole group would follow the jogs between its pieces; the slope model,
+ * a + b * position, is a page-wide compromise off by 0.001 on a warped
+ * page, a pixel over the distances here), or the model's without them.
+ * lines has room for nseg lines (recluster allocates one per segment, and
+ * every line keeps at least one). */
+typedef struct segorder {
+    int lo;
+    size_t i;
+} segorder;
+
+static int cmp_segorder(const void *x, const void *y)
+{
+    const segorder *u = x, *v = y;
+    return (u->lo > v->lo) - (u->lo < v->lo);
+}
+
+/* Own slope of a segment from its pixel sums; 0 when it has none. */
+static double seg_slope(const double *r)
+{
+    double vt = r[0] > 0 ? r[3] - r[1] * r[1] / r[0] : 0.0;
+    return vt > 1e-9 ? (r[4] - r[1] * r[2] / r[0]) / vt : 0.0;
+}
+
+/* Position across, at along-coordinate t, of a group with pixel sums r
+ * and slope `slope` (all relative to the page centre). */
+static double group_at(const double *r, double slope, double t)
+{
+    return r[2] / r[0] + slope * (t - r[1] / r[0]);
+}
+
+static void line_from_segments(gline *l, const gseg *segs, const segorder *ord, size_t from,
+                               size_t to, double a, double b, double cpage)
+{
+    size_t k;
+    int j;
+    double tm, cm;
+    memset(l, 0, sizeof *l);
+    l->lo = INT_MAX;
+    l->hi = INT_MIN;
+    l->keep = 1;
+    for (k = from; k < to; k++) {
+        const gseg *s = &segs[ord[k].i];
+        if (s->lo < l->lo) l->lo = s->lo;
+        if (s->hi > l->hi) l->hi = s->hi;
+        if (s->thick > l->thick) l->thick = s->thick;
+        l->wsum += s->len;
+        for (j = 0; j < 5; j++) l->rs[j] += s->rs[j];
+    }
+    tm = l->rs[0] > 0 ? l->rs[1] / l->rs[0] : 0.0;
+    cm = l->rs[0] > 0 ? l->rs[2] / l->rs[0] : 0.0;
+    l->pos = cpage + cm - (a + b * cm) * tm;
+    l->c1 = l->pos;
+}
+
+static fd_status split_blocks(gseg *segs, size_t nseg, gline *lines, size_t *nlines, double a,
+                              double b, double cpage, double calong, const gparams *p, fd_diag *dg)
+{
+    segorder *ord;
+    size_t i;
+    double gapmin = 0.2 * p->dpi;
+    if (nseg < 2) return FD_OK;
+    ord = fd_malloc(nseg * sizeof *ord);
+    if (ord == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "grid: out of memory");
+    for (i = 0; i < *nlines; i++) {
+        size_t m = 0, k, j, best = 0;
+        double bestdiff = p->tight;
+        int maxhi;
+        for (j = 0; j < nseg; j++)
+            if (segs[j].line == i) {
+                ord[m].lo = segs[j].lo;
+                ord[m++].i = j;
+            }
+        if (m < 2) continue;
+        qsort(ord, m, sizeof *ord, cmp_segorder);
+        maxhi = segs[ord[0].i].hi;
+        for (k = 1; k < m; k++) {
+            int lo_next = segs[ord[k].i].lo;
+            double r2[2][5] = {{0}}, len[2] = {0}, sl[2] = {0}, slw[2] = {0}, t, diff, slope[2];
+            int c, g;
+            if (lo_next - maxhi >= gapmin) {
+                for (j = 0; j < m; j++) {
+                    const gseg *s = &segs[ord[j].i];
+                    g = j < k ? 0 : 1;
+                    for (c = 0; c < 5; c++) r2[g][c] += s->rs[c];
+                    len[g] += s->len;
+                    if (2 * s->len >= p->dpi) {
+                        sl[g] += s->len * seg_slope(s->rs);
+                        slw[g] += s->len;
+                    }
+                }
+                if (len[0] >= p->minsupport && len[1] >= p->minsupport && r2[0][0] > 0 &&
+                    r2[1][0] > 0) {
+                    for (g = 0; g < 2; g++)
+                        slope[g] = slw[g] > 0 ? sl[g] / slw[g] : a + b * (r2[g][2] / r2[g][0]);
+                    t = (maxhi + lo_next) / 2.0 - calong;
+                    diff = fabs(group_at(r2[0], slope[0], t) - group_at(r2[1], slope[1], t));
+                    if (diff > bestdiff) {
+                        bestdiff = diff;
+                        best = k;
+                    }
+                }
+            }
+            if (segs[ord[k].i].hi > maxhi) maxhi = segs[ord[k].i].hi;
+        }
+        if (best == 0) continue;
+        line_from_segments(&lines[i], segs, ord, 0, best, a, b, cpage);
+        line_from_segments(&lines[*nlines], segs, ord, best, m, a, b, cpage);
+        for (k = best; k < m; k++) segs[ord[k].i].line = *nlines;
+        (*nlines)++;
+        i--; /* the upper group may hold two blocks yet */
+    }
+    fd_free(ord);
+    return FD_OK;
+}
+
 /* Step 3c: pieces of one tilted rule that the clustering left apart (their
  * centre lines did not touch) lie at the same position once referred to
  * the page centre with their slope: merged, pixel sums and extents
@@ -1330,12 +1459,26 @@ static void cell_box(const gwork *g, size_t r0, size_t c0, size_t r1, size_t c1,
 /* Least coverage of a missing boundary that repair_groups may restore. */
 #define FD_MIN_REPAIR_COVERAGE 0.3
 
+/* Whether boundary i of a rule (elements b[j * stride], j < n, 1 = exists)
+ * lies in a gap of at most FD_MAX_RULE_BREAK missing boundaries with the
+ * rule present on both sides. */
+static int in_rule_gap(const unsigned char *b, size_t stride, size_t n, size_t i)
+{
+    size_t lo = i, hi = i;
+    while (lo > 0 && !b[(lo - 1) * stride]) lo--;
+    while (hi + 1 < n && !b[(hi + 1) * stride]) hi++;
+    return lo > 0 && hi + 1 < n && hi - lo + 1 <= FD_MAX_RULE_BREAK;
+}
+
 /* Step 5a: the cells of a form are rectangles. A group of slots joined
  * across missing boundaries that is not a rectangle says that one of the
  * boundaries inside it was missed (a break of a faded rule at the wrong
  * place); growing it to its bounding rectangle would swallow whole blocks.
  * So, repeatedly, the missing boundary inside such a group with the best
- * coverage (at least FD_MIN_REPAIR_COVERAGE) is taken as existing. */
+ * coverage (at least FD_MIN_REPAIR_COVERAGE) is taken as existing. When
+ * none has that coverage (a seal's suppression took the rules under it),
+ * the best-covered one that only fills a short gap of its rule (rule
+ * present on both sides, see in_rule_gap) is. */
 static fd_status repair_groups(gwork *g, fd_diag *dg)
 {
     size_t nr = g->ny - 1, nc = g->nx - 1, ns = nr * nc, i, r, c;
@@ -1349,9 +1492,9 @@ static fd_status repair_groups(gwork *g, fd_diag *dg)
         goto cleanup;
     }
     for (iter = 0; iter < 256; iter++) {
-        double best = FD_MIN_REPAIR_COVERAGE;
-        long bi = -1;
-        int bvert = 0;
+        double best = FD_MIN_REPAIR_COVERAGE, bestgap = -1.0;
+        long bi = -1, gi = -1;
+        int bvert = 0, gvert = 0;
         for (i = 0; i < ns; i++) {
             parent[i] = i;
             cnt[i] = 0;
@@ -1390,6 +1533,28 @@ static fd_status repair_groups(gwork *g, fd_diag *dg)
                     bvert = 0;
                 }
             }
+        for (r = 0; bi < 0 && r < nr; r++)
+            for (c = 0; c < nc; c++) {
+                size_t root = uf_find(parent, r * nc + c);
+                if (cnt[root] == (size_t)(r1[root] - r0[root] + 1) * (size_t)(c1[root] - c0[root] + 1))
+                    continue;
+                if (c + 1 < nc && !g->vb[r * g->nx + c + 1] && g->vc[r * g->nx + c + 1] > bestgap &&
+                    in_rule_gap(g->vb + c + 1, g->nx, nr, r)) {
+                    bestgap = g->vc[r * g->nx + c + 1];
+                    gi = (long)(r * g->nx + c + 1);
+                    gvert = 1;
+                }
+                if (r + 1 < nr && !g->hb[(r + 1) * g->nx + c] && g->hc[(r + 1) * g->nx + c] > bestgap &&
+                    in_rule_gap(g->hb + (r + 1) * g->nx, 1, nc, c)) {
+                    bestgap = g->hc[(r + 1) * g->nx + c];
+                    gi = (long)((r + 1) * g->nx + c);
+                    gvert = 0;
+                }
+            }
+        if (bi < 0) {
+            bi = gi;
+            bvert = gvert;
+        }
         if (bi < 0) break;
         if (bvert) g->vb[bi] = 1;
         else g->hb[bi] = 1;
@@ -1630,6 +1795,8 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
         fit_slopes(vl, nvl, w / 2.0, h, &va, &vb);
         st = recluster(hs, nhs, ha, hb, h / 2.0, p.tight, &hl, &nhl, dg);
         if (st == FD_OK) st = recluster(vs, nvs, va, vb, w / 2.0, p.tight, &vl, &nvl, dg);
+        if (st == FD_OK) st = split_blocks(hs, nhs, hl, &nhl, ha, hb, h / 2.0, w / 2.0, &p, dg);
+        if (st == FD_OK) st = split_blocks(vs, nvs, vl, &nvl, va, vb, w / 2.0, h / 2.0, &p, dg);
         if (st != FD_OK) goto cleanup;
     }
     fit_slopes(hl, nhl, h / 2.0, w, NULL, NULL);

@@ -131,6 +131,94 @@ static void test_hidden_row_rule(void)
     pixDestroy(&pix);
 }
 
+/* The funds block's column rule 4 px off the indicator block's below it,
+ * drawn in two pieces with a 2 px jog between them (a rule broken by the
+ * scan, its pieces a little apart): the pieces are 2 px apart each, so the
+ * clustering chains the indicator rule and both funds pieces into one
+ * line. The two blocks' rules must come out as two positions. At 200 dpi
+ * (clustering tolerance 2.1 px). */
+static void test_chained_block_rules(void)
+{
+    synth_opts o;
+    synth_truth truth;
+    PIX *pix;
+    int k, x = -1, ya = -1, yb = -1, run = 0, best = 0, y, h;
+    synth_default(&o);
+    o.dpi = 200;
+    o.near_cols = 1;
+    pix = synth_form(&o, &truth);
+    T_CHECK(pix != NULL);
+    if (pix == NULL) return;
+    for (k = 0; k + 1 < truth.n_xs; k++)
+        if (truth.xs[k + 1] - truth.xs[k] == 4) x = truth.xs[k + 1];
+    T_CHECK(x > 0);
+    h = (int)pixGetHeight(pix);
+    /* the funds rule: the longest dark run down column x */
+    for (y = 0; x > 0 && y <= h; y++) {
+        l_uint32 v = 255;
+        if (y < h) pixGetPixel(pix, x, y, &v);
+        if (y < h && v < 128) {
+            run++;
+        } else {
+            if (run > best) {
+                best = run;
+                yb = y - 1;
+                ya = y - run;
+            }
+            run = 0;
+        }
+    }
+    T_CHECK_MSG(best >= 200, "funds rule not found (longest run %d px)", best);
+    if (best >= 200) {
+        int ym = (ya + yb) / 2;
+        /* 8 bpp: SET paints paper, CLR ink */
+        pixRasterop(pix, x, ym - 10, 1, yb - ym + 11, PIX_SET, NULL, 0, 0);
+        pixRasterop(pix, x - 2, ym + 10, 1, yb - ym - 9, PIX_CLR, NULL, 0, 0);
+        detect_exact(pix, o.dpi, &truth, 2, "block rules chained by a jogged piece");
+    }
+    pixDestroy(&pix);
+}
+
+/* A column rule erased for one row (a seal's suppression took it) beside
+ * a cell that spans rows: the slots joined across the gap are not a
+ * rectangle (the tall cell and one slot beside it). The rule goes on above
+ * and below the gap, so the gap is taken as rule; growing the group to its
+ * bounding rectangle instead would merge the tall cell with every slot
+ * beside it. */
+static void test_column_rule_gap(void)
+{
+    synth_opts o;
+    synth_truth truth;
+    PIX *pix;
+    int i, j, x = -1, r = -1;
+    synth_default(&o);
+    o.seed = 5;
+    pix = synth_form(&o, &truth);
+    T_CHECK(pix != NULL);
+    if (pix == NULL) return;
+    for (i = 0; i < truth.n_cells && x < 0; i++) {
+        const synth_cell *tall = &truth.cells[i];
+        if (tall->rowspan < 3) continue;
+        for (j = 0; j < truth.n_cells; j++) {
+            const synth_cell *c = &truth.cells[j];
+            if (c->row == tall->row + 1 && c->rowspan == 1 && c->col == tall->col + tall->colspan) {
+                x = truth.xs[c->col];
+                r = c->row;
+                break;
+            }
+        }
+    }
+    T_CHECK_MSG(x > 0, "no cell spanning three rows with a one-row cell beside it");
+    if (x > 0) {
+        int pad = o.line_w + 2;
+        /* 8 bpp: SET paints paper */
+        pixRasterop(pix, x - o.line_w, truth.ys[r] + pad, 2 * o.line_w + 1,
+                    truth.ys[r + 1] - truth.ys[r] - 2 * pad, PIX_SET, NULL, 0, 0);
+        detect_exact(pix, o.dpi, &truth, 1, "column rule erased beside a tall cell");
+    }
+    pixDestroy(&pix);
+}
+
 /* Digits whose bottoms line up along a row of number cells: the averaging
  * joins them into a long, thin run across the row. It must not become a
  * row rule: each of its pieces stops short of the column rules by the cell
@@ -386,6 +474,8 @@ int main(void)
     test_skewed();
     test_faint_rules();
     test_hidden_row_rule();
+    test_chained_block_rules();
+    test_column_rule_gap();
     test_no_table();
     test_debug_images();
     return fd_test_summary("test_grid");

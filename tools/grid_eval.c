@@ -17,8 +17,9 @@
  * equal). The truth boxes follow the hard tier's perspective warp (the
  * axis-aligned box of each warped cell).
  *
- * Truth line positions at most TRUTH_MERGE_PX apart count as one line (see
- * below); the number of true cells this touched is printed.
+ * Truth lines at most TRUTH_MERGE_PX apart where they come closest count
+ * as one line (see merge_lines); the number of true cells this touched is
+ * printed.
  *
  * Sign conventions: truth skew_deg is the counter-clockwise rotation the
  * generator applied (the same sense as fd_page_image.skew_deg); truth
@@ -116,46 +117,82 @@ static double json_dbl(const cJSON *o, const char *k, double def)
     return cJSON_IsNumber(v) ? v->valuedouble : def;
 }
 
-/* Truth line positions closer than this (pixels) are one line on paper:
- * rules drawn 1-2 px apart touch and no detector can tell them apart. The
- * truth's spans are recounted against the merged positions. */
+/* Truth lines closer than this (pixels) are one line on paper: rules
+ * drawn 1-2 px apart touch and no detector can tell them apart. The
+ * truth's spans are recounted against the merged lines. */
 #define TRUTH_MERGE_PX 2
 
-/* Position of each truth line index (0..n): the median of the cell edges
- * on that index. The truth's boxes follow the hard tier's perspective warp,
- * so one line's edges differ from cell to cell by a few pixels; the indices
- * are those of the drawn (unwarped) lines. */
-static int cmp_int(const void *a, const void *b)
+/* The truth's boxes follow the hard tier's perspective warp and are in the
+ * unskewed frame of the true skew: one rule's edges lie on a slightly
+ * tilted line, not at one position. Two rules of different blocks (the
+ * funds block's column rule and the indicator block's below it) are
+ * therefore compared where they come closest, each along its own fitted
+ * line; comparing their median edge positions would compare them at
+ * different heights and call two rules 4 px apart one rule, or one rule
+ * two. */
+typedef struct tline {
+    int n;
+    double lo, hi;   /* extent along the line (centres of the edges) */
+    double a, b;     /* position = a + b * along */
+} tline;
+
+static void fit_tline(const int *idx, const double *along, const int *val, int n, int line,
+                      tline *out)
 {
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
+    double s0 = 0, st = 0, sv = 0, stt = 0, stv = 0;
+    int k;
+    memset(out, 0, sizeof *out);
+    out->lo = 1e18;
+    out->hi = -1e18;
+    for (k = 0; k < n; k++) {
+        if (idx[k] != line) continue;
+        s0 += 1;
+        st += along[k];
+        sv += val[k];
+        stt += along[k] * along[k];
+        stv += along[k] * val[k];
+        if (along[k] < out->lo) out->lo = along[k];
+        if (along[k] > out->hi) out->hi = along[k];
+    }
+    out->n = (int)s0;
+    if (out->n == 0) return;
+    out->a = sv / s0;
+    /* a line seen over less than 100 px has no slope of its own: level */
+    if (out->hi - out->lo >= 100 && stt * s0 - st * st > 1e-9) {
+        out->b = (s0 * stv - st * sv) / (s0 * stt - st * st);
+        out->a = (sv - out->b * st) / s0;
+    }
 }
 
-/* merged[i] = index of line i after merging lines at most TRUTH_MERGE_PX
- * from the previous one. idx[k], val[k] (k < n): line index and edge
- * position of the cell edges; nl lines. */
-static void merge_lines(const int *idx, const int *val, int n, int nl, int *merged)
+/* merged[i] = index of line i after merging each line with the previous
+ * one when they are at most TRUTH_MERGE_PX apart where they come closest
+ * (see tline). idx[k], along[k], val[k] (k < n): line index, centre along
+ * the line and position of the cell edges; nl lines. */
+static void merge_lines(const int *idx, const double *along, const int *val, int n, int nl,
+                        int *merged)
 {
-    int *tmp = malloc(sizeof(int) * (size_t)(n + 1));
-    int i, k, prev = 0, have = 0, m = 0;
-    for (i = 0; i < nl; i++) merged[i] = i;
-    if (tmp == NULL) return;
+    tline prev, cur;
+    int i, have = 0, m = 0;
+    memset(&prev, 0, sizeof prev);
     for (i = 0; i < nl; i++) {
-        int c = 0, pos;
-        for (k = 0; k < n; k++)
-            if (idx[k] == i) tmp[c++] = val[k];
-        if (c == 0) {
+        double t;
+        merged[i] = i;
+        fit_tline(idx, along, val, n, i, &cur);
+        if (cur.n == 0) {
             merged[i] = m;
             continue;
         }
-        qsort(tmp, (size_t)c, sizeof *tmp, cmp_int);
-        pos = tmp[c / 2];
-        if (have && pos - prev > TRUTH_MERGE_PX) m++;
+        if (cur.lo <= prev.hi && prev.lo <= cur.hi) /* overlapping extents */
+            t = ((cur.lo > prev.lo ? cur.lo : prev.lo) + (cur.hi < prev.hi ? cur.hi : prev.hi)) / 2;
+        else if (cur.lo > prev.hi)
+            t = (cur.lo + prev.hi) / 2;
+        else
+            t = (prev.lo + cur.hi) / 2;
+        if (have && fabs((cur.a + cur.b * t) - (prev.a + prev.b * t)) > TRUTH_MERGE_PX) m++;
         merged[i] = m;
-        prev = pos;
+        prev = cur;
         have = 1;
     }
-    free(tmp);
 }
 
 /* Recomputes the spans of the true cells (spans[2*i], spans[2*i+1] =
@@ -164,9 +201,10 @@ static int truth_spans(const cJSON *cells, int n, int *spans)
 {
     int *xi = malloc(sizeof(int) * (size_t)(2 * n + 1)), *xv = malloc(sizeof(int) * (size_t)(2 * n + 1));
     int *yi = malloc(sizeof(int) * (size_t)(2 * n + 1)), *yv = malloc(sizeof(int) * (size_t)(2 * n + 1));
+    double *xt = malloc(sizeof(double) * (size_t)(2 * n + 1)), *yt = malloc(sizeof(double) * (size_t)(2 * n + 1));
     int *mx = NULL, *my = NULL;
     int i, nx = 0, ny = 0, maxx = 0, maxy = 0, changed = 0;
-    if (xi == NULL || xv == NULL || yi == NULL || yv == NULL) goto cleanup;
+    if (xi == NULL || xv == NULL || yi == NULL || yv == NULL || xt == NULL || yt == NULL) goto cleanup;
     for (i = 0; i < n; i++) {
         const cJSON *tc = cJSON_GetArrayItem(cells, i);
         const cJSON *bx = cJSON_GetObjectItemCaseSensitive(tc, "box");
@@ -176,12 +214,16 @@ static int truth_spans(const cJSON *cells, int n, int *spans)
             continue;
         for (k = 0; k < 4; k++) b[k] = (int)lround(cJSON_GetArrayItem(bx, k)->valuedouble);
         xi[nx] = c;
+        xt[nx] = b[1] + b[3] / 2.0;
         xv[nx++] = b[0];
         xi[nx] = c + cs;
+        xt[nx] = b[1] + b[3] / 2.0;
         xv[nx++] = b[0] + b[2];
         yi[ny] = r;
+        yt[ny] = b[0] + b[2] / 2.0;
         yv[ny++] = b[1];
         yi[ny] = r + rs;
+        yt[ny] = b[0] + b[2] / 2.0;
         yv[ny++] = b[1] + b[3];
         if (c + cs > maxx) maxx = c + cs;
         if (r + rs > maxy) maxy = r + rs;
@@ -189,8 +231,8 @@ static int truth_spans(const cJSON *cells, int n, int *spans)
     mx = malloc(sizeof(int) * (size_t)(maxx + 1));
     my = malloc(sizeof(int) * (size_t)(maxy + 1));
     if (mx == NULL || my == NULL) goto cleanup;
-    merge_lines(xi, xv, nx, maxx + 1, mx);
-    merge_lines(yi, yv, ny, maxy + 1, my);
+    merge_lines(xi, xt, xv, nx, maxx + 1, mx);
+    merge_lines(yi, yt, yv, ny, maxy + 1, my);
     for (i = 0; i < n; i++) {
         const cJSON *tc = cJSON_GetArrayItem(cells, i);
         int r = json_int(tc, "row", 0), c = json_int(tc, "col", 0), k;
@@ -210,6 +252,8 @@ cleanup:
     free(xv);
     free(yi);
     free(yv);
+    free(xt);
+    free(yt);
     free(mx);
     free(my);
     return changed;
