@@ -21,6 +21,7 @@
 #include "value.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -485,6 +486,83 @@ static void set_number(fd_num *dst, const field_read *fr, int percent)
     *dst = n;
 }
 
+/* Where a spelling of lab stands inside text: the best window of text (as
+ * many code points as the spelling, ignorable ones left out) with
+ * similarity at least min_sim. *before and *after get copies of the text
+ * before and after that window, ignorable code points trimmed from their
+ * ends (either may be ""). 1 when found, 0 when not, -1 out of memory.
+ * For a label and its value read as one cell: the rule between them was
+ * lost (a faded short rule, a seal's suppression). */
+static int split_at_label(const fd_label *lab, const char *text, double min_sim, char **before,
+                          char **after)
+{
+    long t[MATCH_MAX_CP], v[MATCH_MAX_CP];
+    size_t start[MATCH_MAX_CP], end[MATCH_MAX_CP], nt = 0, k, w;
+    size_t best_from = 0, best_to = 0;
+    double best = min_sim;
+    int found = 0;
+    const char *p = text;
+    *before = *after = NULL;
+    while (p && *p && nt < MATCH_MAX_CP) {
+        const char *at = p;
+        long cp = fd_utf8_next(&p);
+        if (cp < 0 || ignorable(cp)) continue;
+        start[nt] = (size_t)(at - text);
+        end[nt] = (size_t)(p - text);
+        t[nt++] = cp;
+    }
+    for (k = 0; lab && k < lab->n_variants; k++) {
+        size_t nv = label_codepoints(lab->variants[k], v, MATCH_MAX_CP);
+        if (nv == 0 || nv > nt) continue;
+        for (w = 0; w + nv <= nt; w++) {
+            double sim = similarity_cp(t + w, nv, v, nv);
+            if (sim >= best && (!found || sim > best)) {
+                best = sim;
+                best_from = start[w];
+                best_to = end[w + nv - 1];
+                found = 1;
+            }
+        }
+    }
+    if (!found) return 0;
+    {
+        /* trimmed of ignorable code points: the pieces lie between the
+         * non-ignorable ones found above */
+        size_t b0 = 0, b1 = 0, a0 = 0, a1 = 0;
+        for (k = 0; k < nt; k++) {
+            if (end[k] <= best_from) {
+                if (b1 == 0) b0 = start[k];
+                b1 = end[k];
+            } else if (start[k] >= best_to) {
+                if (a1 == 0) a0 = start[k];
+                a1 = end[k];
+            }
+        }
+        *before = fd_strndup(text + b0, b1 - b0);
+        *after = fd_strndup(text + a0, a1 - a0);
+    }
+    if (*before == NULL || *after == NULL) {
+        fd_free(*before);
+        fd_free(*after);
+        *before = *after = NULL;
+        return -1;
+    }
+    return 1;
+}
+
+/* Stores piece (a part of fr's text) as a text field with fr's provenance
+ * (the cell's box and confidence; the engine's alternatives were of the
+ * whole reading and are left out). */
+static fd_status set_text_piece(fd_form *f, char **dst, const char *path, const field_read *fr,
+                                const char *piece)
+{
+    field_read part = *fr;
+    part.text = (char *)(uintptr_t)piece;
+    part.alts = NULL;
+    part.n_alts = 0;
+    return set_text(f, dst, path, &part);
+}
+
 /* ------------------------------------------------------------- rows */
 
 /* A funds row label cut into pieces by stray vertical lines (a sliver,
@@ -552,6 +630,11 @@ done:
     return st;
 }
 
+/* Least similarity of a label's spelling found inside a longer reading
+ * (split_at_label): 3 of 4 characters right. Higher than the whole-cell
+ * match's 0.6: the window is chosen among many. */
+#define FD_SPLIT_LABEL_SIM 0.75
+
 static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
                                   size_t n, const fd_label *first)
 {
@@ -563,17 +646,30 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
     /* 项目名称 | value; 主管部门 | value | 实施单位 | value. The value of a
      * label is the next cell; a label cell in the middle of the row is
      * recognised by reading it. */
+    const fd_label *unit = fd_form_model_find(mp->model, "implementing_unit");
     for (k = 0; k < n && st == FD_OK; k++) {
         const fd_label *lab = k == 0 ? first : NULL;
         char **dst = NULL;
         const char *path = NULL;
+        char *before = NULL, *after = NULL;
+        int split;
         if (k > 0) {
             st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
             if (st != FD_OK) break;
             lab = match_label(mp, NULL, fr.text, 0.6);
             if (!key_is(lab, "project_name") && !key_is(lab, "department") &&
-                !key_is(lab, "implementing_unit"))
+                !key_is(lab, "implementing_unit")) {
+                /* 实施单位 and its value read as one cell */
+                split = f->implementing_unit == NULL
+                            ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, &before, &after)
+                            : 0;
+                if (split < 0) st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+                else if (split > 0 && before[0] == '\0' && after[0] != '\0')
+                    st = set_text_piece(f, &f->implementing_unit, "/implementing_unit", &fr, after);
+                fd_free(before);
+                fd_free(after);
                 continue;
+            }
         }
         if (key_is(lab, "project_name")) {
             dst = &f->project_name;
@@ -591,7 +687,23 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
          * value is in the cell after it. */
         while (k + 2 < n && is_sliver(&mp->grids[gi].cells[cells[k + 1]])) k++;
         st = read_field(mp, gi, cells[k + 1], FD_KIND_TEXT, &fr);
-        if (st == FD_OK) st = set_text(f, dst, path, &fr);
+        if (st != FD_OK) break;
+        /* The department's value, 实施单位 and its value read as one cell:
+         * the rules between them were lost. */
+        split = key_is(lab, "department") && f->implementing_unit == NULL
+                    ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, &before, &after)
+                    : 0;
+        if (split < 0) {
+            st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+        } else if (split > 0 && before[0] != '\0') {
+            st = set_text_piece(f, dst, path, &fr, before);
+            if (st == FD_OK && after[0] != '\0')
+                st = set_text_piece(f, &f->implementing_unit, "/implementing_unit", &fr, after);
+        } else {
+            st = set_text(f, dst, path, &fr);
+        }
+        fd_free(before);
+        fd_free(after);
         k++;
     }
     field_clear(&fr);

@@ -416,6 +416,42 @@ static void sliver_in_funds_header(truth_page *tp)
     }
 }
 
+static int unit_joined; /* 1: 实施单位 with its value; 2: with the department's value too */
+
+/* The short rules around the 实施单位 label lost (faded, or taken with a
+ * seal): the label and the cells beside it read as one cell. */
+static void join_unit_label(truth_page *tp)
+{
+    size_t i, first, k, count, len = 1;
+    char *joined;
+    for (i = 0; i < tp->grid.n_cells; i++)
+        if (strcmp(tp->texts[i], "\u5b9e\u65bd\u5355\u4f4d") == 0) break; /* 实施单位 */
+    if (i == 0 || i + 1 >= tp->grid.n_cells) return;
+    first = unit_joined == 2 ? i - 1 : i;
+    count = i + 2 - first;
+    for (k = first; k < first + count; k++) len += strlen(tp->texts[k]) + 1;
+    joined = malloc(len);
+    T_CHECK(joined != NULL);
+    if (joined == NULL) return;
+    joined[0] = '\0';
+    for (k = first; k < first + count; k++) {
+        if (k > first) strcat(joined, " ");
+        strcat(joined, tp->texts[k]);
+    }
+    {
+        fd_cell *a = &tp->grid.cells[first], *z = &tp->grid.cells[first + count - 1];
+        a->box[2] = z->box[0] + z->box[2] - a->box[0];
+        a->colspan = z->col + z->colspan - a->col;
+    }
+    for (k = first; k < first + count; k++) free(tp->texts[k]);
+    tp->texts[first] = joined;
+    memmove(&tp->grid.cells[first + 1], &tp->grid.cells[first + count],
+            (tp->grid.n_cells - first - count) * sizeof *tp->grid.cells);
+    memmove(&tp->texts[first + 1], &tp->texts[first + count],
+            (tp->grid.n_cells - first - count) * sizeof *tp->texts);
+    tp->grid.n_cells -= count - 1;
+}
+
 static int map_truth_file(const char *path, const fd_form_model *model)
 {
     size_t len = 0, i, n_pages;
@@ -445,6 +481,7 @@ static int map_truth_file(const char *path, const fd_form_model *model)
             if (funds_header_sliver) sliver_in_funds_header(&pages[i]);
             if (merge_stacked_labels) merge_funds_labels(&pages[i]);
             if (split_fiscal) split_fiscal_label(&pages[i]);
+            if (unit_joined) join_unit_label(&pages[i]);
             grids[i] = pages[i].grid;
             i++;
         }
@@ -582,6 +619,19 @@ int main(void)
      * row, its first cell wide and no indicator name in it, is still the
      * total row. */
     T_EQ_INT(map_demo_with(&misread_total, &model), 0);
+
+    /* 实施单位 read in one cell with its value, then also with the
+     * department's value (the short rules around the label lost): the
+     * fields are split at the label. */
+    {
+        int mode;
+        for (mode = 1; mode <= 2; mode++) {
+            int flag = 0;
+            unit_joined = mode;
+            T_EQ_INT(map_demo_with(&flag, &model), 0);
+            unit_joined = 0;
+        }
+    }
 
     /* A sliver cell between a header label and its value: the value is
      * the cell after it. */
