@@ -20,6 +20,7 @@
 
 #include "value.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -710,11 +711,33 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
     return st;
 }
 
+/* Similarity of text to the label of key (its best spelling); 0 when the
+ * model has no such label. */
+static double key_similarity(const mapper *mp, const char *key, const long *t, size_t nt)
+{
+    long v[MATCH_MAX_CP];
+    const fd_label *lab = fd_form_model_find(mp->model, key);
+    double best = 0.0;
+    size_t j;
+    for (j = 0; lab && j < lab->n_variants; j++) {
+        size_t nv = label_codepoints(lab->variants[j], v, MATCH_MAX_CP);
+        double sim = similarity_cp(t, nt, v, nv);
+        if (sim > best) best = sim;
+    }
+    return best;
+}
+
 /* The header cells of a row: reads cells[from..n) as labels and, for each
- * keys[i] (a full model key), records the table-relative range of the first
- * cell whose best label under prefix is that key, and (when at is not
- * NULL) that cell's index in cells, -1 for a key not found. *count: keys
- * found. */
+ * keys[i] (a full model key, at most 31 of them), records the
+ * table-relative range of the first cell whose best label under prefix is
+ * that key, and (when at is not NULL) that cell's index in cells, -1 for a
+ * key not found. *count: keys found. A cell as near to several keys
+ * ("级指标", its first character lost or read as - or =, is 一级, 二级 or
+ * 三级指标 alike) is given the one of them that its place says, counted
+ * from the nearest cell that named one key alone (the anchor); a run of
+ * such cells that this puts on a key one of them is not near to (a cell
+ * split in two between the run and the anchor shifts the count) takes
+ * its keys in printed order, from the first one they are near to. */
 static fd_status match_header_cells(mapper *mp, size_t gi, const size_t *cells, size_t n,
                                     size_t from, const char *prefix, double min_sim,
                                     const char *const *keys, int n_keys, col_range *found,
@@ -723,26 +746,91 @@ static fd_status match_header_cells(mapper *mp, size_t gi, const size_t *cells, 
     const fd_grid *g = &mp->grids[gi];
     field_read fr;
     fd_status st = FD_OK;
+    long t[MATCH_MAX_CP], anchor[32];
+    unsigned long *tied = NULL; /* per cell: the keys it is equally near to */
     size_t k;
     int i;
     memset(&fr, 0, sizeof fr);
     memset(found, 0, (size_t)n_keys * sizeof *found);
     for (i = 0; at && i < n_keys; i++) at[i] = -1;
+    for (i = 0; i < 32; i++) anchor[i] = -1;
     *count = 0;
+    if (n_keys > 31) return fd_diag_fail(mp->dg, FD_ERR_INTERNAL, "too many header keys");
+    tied = fd_calloc(n > 0 ? n : 1, sizeof *tied);
+    if (tied == NULL) return fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
     for (k = from; k < n && st == FD_OK; k++) {
         const fd_label *lab;
+        double best;
+        size_t nt;
+        int bi = -1;
         st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &fr);
         if (st != FD_OK || fr.text[0] == '\0') continue;
         lab = match_label(mp, prefix, fr.text, min_sim);
-        for (i = 0; lab && i < n_keys; i++) {
-            if (strcmp(lab->key, keys[i]) == 0 && !found[i].set) {
-                found[i] = cell_range(g, &g->cells[cells[k]]);
-                if (at) at[i] = (long)k;
-                (*count)++;
-            }
+        for (i = 0; lab && i < n_keys; i++)
+            if (strcmp(lab->key, keys[i]) == 0) bi = i;
+        if (bi < 0) continue;
+        nt = label_codepoints(fr.text, t, MATCH_MAX_CP);
+        best = key_similarity(mp, keys[bi], t, nt);
+        for (i = 0; i < n_keys; i++)
+            if (i != bi && key_similarity(mp, keys[i], t, nt) >= best - 1e-9) tied[k] |= 1UL << i;
+        if (tied[k] != 0) {
+            tied[k] |= 1UL << bi;
+            continue;
+        }
+        if (!found[bi].set) {
+            found[bi] = cell_range(g, &g->cells[cells[k]]);
+            anchor[bi] = (long)k;
+            (*count)++;
         }
     }
+    /* Runs of neighbouring tied cells: by their place from the nearest
+     * anchor; when that puts one of them on no key it is near to (a cell
+     * split in two between them and the anchor), in printed order from
+     * the first key they are near to. */
+    for (k = from; k < n && st == FD_OK;) {
+        size_t end = k, r;
+        unsigned long all = 0;
+        int near = -1, ok = 1, first = -1;
+        long dist = LONG_MAX;
+        if (tied[k] == 0) {
+            k++;
+            continue;
+        }
+        while (end < n && tied[end] != 0) all |= tied[end++];
+        for (i = 0; i < n_keys; i++) {
+            long d = anchor[i] < 0 ? LONG_MAX
+                     : anchor[i] < (long)k ? (long)k - anchor[i] : anchor[i] - (long)end + 1;
+            if (d < dist) {
+                dist = d;
+                near = i;
+            }
+        }
+        for (r = k; r < end && near >= 0 && ok; r++) {
+            long c = near + ((long)r - anchor[near]);
+            ok = c >= 0 && c < n_keys && (tied[r] & (1UL << c)) && !found[c].set;
+        }
+        if (near < 0 || !ok) {
+            for (i = 0; i < n_keys && first < 0; i++)
+                if (all & (1UL << i)) first = i;
+            ok = first >= 0;
+            for (r = k; r < end && ok; r++) {
+                long c = first + (long)(r - k);
+                ok = c < n_keys && (tied[r] & (1UL << c)) && !found[c].set;
+            }
+            near = -1;
+        }
+        for (r = k; r < end && ok; r++) {
+            long c = near >= 0 ? near + ((long)r - anchor[near]) : first + (long)(r - k);
+            found[c] = cell_range(g, &g->cells[cells[r]]);
+            if (at) at[c] = (long)r;
+            (*count)++;
+        }
+        k = end;
+    }
+    for (i = 0; at && i < n_keys; i++)
+        if (anchor[i] >= 0) at[i] = anchor[i];
     field_clear(&fr);
+    fd_free(tied);
     return st;
 }
 
@@ -752,12 +840,39 @@ static const char *const funds_col_label[FD_FUNDS_COLS] = {
 
 static const char *const goals_label[2] = {"goals.expected", "goals.actual"};
 
+/* Header labels not read (a seal over them, their cells merged): each
+ * missing column c (at[c] < 0; at[] gives the index in cells of each read
+ * label) is the cell as many places from the nearest read label as it is
+ * in the printed order, within cells[from..n) and not a cell a read label
+ * has. out[c] gets its range; columns without such a cell stay as they
+ * are. */
+static void place_unread_columns(const fd_grid *g, const size_t *cells, size_t from, size_t n,
+                                 const long *at, int n_cols, col_range *out)
+{
+    int c;
+    for (c = 0; c < n_cols; c++) {
+        int j, near = -1;
+        long want;
+        if (at[c] >= 0) continue;
+        for (j = 1; j < n_cols && near < 0; j++) {
+            if (c - j >= 0 && at[c - j] >= 0) near = c - j;
+            else if (c + j < n_cols && at[c + j] >= 0) near = c + j;
+        }
+        if (near < 0) continue;
+        want = at[near] + (c - near);
+        if (want < (long)from || want >= (long)n) continue;
+        for (j = 0; j < n_cols; j++)
+            if (at[j] == want) want = -1;
+        if (want >= 0) out[c] = cell_range(g, &g->cells[cells[want]]);
+    }
+}
+
 static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
                                   size_t n, size_t from)
 {
     const fd_grid *g = &mp->grids[gi];
     size_t k;
-    int found = 0, c;
+    int found = 0;
     long at[FD_FUNDS_COLS]; /* index in cells of each column's label, -1 when not read */
     fd_status st = match_header_cells(mp, gi, cells, n, from, "funds.col.", 0.5, funds_col_label,
                                       FD_FUNDS_COLS, b->funds, at, &found);
@@ -773,21 +888,7 @@ static fd_status funds_header_row(mapper *mp, size_t gi, form_build *b, const si
          * recognised one as it is in the printed order. They had all been
          * taken by place from the end of the row, which put every column
          * one off when a merged cell made the row a cell short. */
-        for (c = 0; c < FD_FUNDS_COLS; c++) {
-            int j, near = -1;
-            long want;
-            if (at[c] >= 0) continue;
-            for (j = 1; j < FD_FUNDS_COLS && near < 0; j++) {
-                if (c - j >= 0 && at[c - j] >= 0) near = c - j;
-                else if (c + j < FD_FUNDS_COLS && at[c + j] >= 0) near = c + j;
-            }
-            if (near < 0) continue;
-            want = at[near] + (c - near);
-            if (want < (long)from || want >= (long)n) continue;
-            for (j = 0; j < FD_FUNDS_COLS; j++)
-                if (at[j] == want) want = -1;
-            if (want >= 0) b->funds[c] = cell_range(g, &g->cells[cells[want]]);
-        }
+        place_unread_columns(g, cells, from, n, at, FD_FUNDS_COLS, b->funds);
     }
     b->have_funds = 1;
     return st;
@@ -854,26 +955,34 @@ static fd_status goals_text_row(mapper *mp, size_t gi, form_build *b, const size
     return st;
 }
 
-/* Reads the indicator header labels of a row; returns how many columns
- * were recognised (a real header row names most of them). */
+/* Reads the indicator header labels of a row. *is_header: 1 when the row
+ * is the header: five or more of its eight labels recognised, or four
+ * that include 三级指标 and 年度指标值 (a seal over the others, or their
+ * cells merged; data rows never name those two), in printed order. The
+ * columns whose labels were not read are placed from those that were
+ * (place_unread_columns). */
 static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
-                                      size_t n, int *recognised)
+                                      size_t n, int *is_header)
 {
     const fd_grid *g = &mp->grids[gi];
     col_range found[R_COUNT];
-    int r, count = 0;
+    long at[R_COUNT];
+    int r, count = 0, in_order = 1;
+    long last = -1;
     fd_status st = match_header_cells(mp, gi, cells, n, 0, "ind.col.", 0.5, role_key, R_COUNT, found,
-                                      NULL, &count);
-    *recognised = count;
-    if (st == FD_OK && count >= 5) {
-        /* The last eight cells are the columns in printed order: fill any
-         * column the OCR did not recognise from its position. */
-        if (count < R_COUNT && n >= R_COUNT) {
-            for (r = 0; r < R_COUNT; r++)
-                if (!found[r].set) found[r] = cell_range(g, &g->cells[cells[n - R_COUNT + (size_t)r]]);
-        }
+                                      at, &count);
+    *is_header = 0;
+    if (st != FD_OK) return st;
+    for (r = 0; r < R_COUNT; r++) {
+        if (at[r] < 0) continue;
+        if (at[r] <= last) in_order = 0;
+        last = at[r];
+    }
+    if (count >= 5 || (count == 4 && in_order && at[R_NAME] >= 0 && at[R_TARGET] >= 0)) {
+        if (count < R_COUNT) place_unread_columns(g, cells, 0, n, at, R_COUNT, found);
         memcpy(b->ind, found, sizeof found);
         b->have_ind = 1;
+        *is_header = 1;
     }
     return st;
 }
@@ -1087,9 +1196,9 @@ static fd_status map_page(mapper *mp, size_t gi)
                     }
                     if (tl == NULL && match_label(mp, "ind.col.", first.text, 0.7)) {
                         /* A header row repeated after the first one. */
-                        int recognised = 0;
-                        st = indicator_header_row(mp, gi, b, cells, n, &recognised);
-                        if (st == FD_OK && recognised >= 5) {
+                        int is_header = 0;
+                        st = indicator_header_row(mp, gi, b, cells, n, &is_header);
+                        if (st == FD_OK && is_header) {
                             role_columns(g, b, role_col);
                             first_ind_row = row + 1;
                             header_again = 1;
@@ -1200,12 +1309,12 @@ static fd_status map_page(mapper *mp, size_t gi)
             st = goals_text_row(mp, gi, b, cells, n);
             page_used = 1;
         } else if (key_starts(lab, "ind.") || !b->have_ind) {
-            int recognised = 0;
+            int is_header = 0;
             /* The indicator header, or (on a continuation page without a
              * repeated header) the first indicator row. */
-            st = indicator_header_row(mp, gi, b, cells, n, &recognised);
+            st = indicator_header_row(mp, gi, b, cells, n, &is_header);
             if (st != FD_OK) break;
-            if (recognised >= 5) {
+            if (is_header) {
                 role_columns(g, b, role_col);
                 first_ind_row = row + 1;
                 page_used = 1;

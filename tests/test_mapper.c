@@ -452,6 +452,71 @@ static void join_unit_label(truth_page *tp)
     tp->grid.n_cells -= count - 1;
 }
 
+static int ind_header_garbled;
+
+/* The indicator header under a seal: only 一级指标, 二级指标, 三级指标 and
+ * 年度指标值 read; the other four labels come back as noise. */
+static void garble_indicator_header(truth_page *tp)
+{
+    static const char *const lost[] = {"\u5b9e\u9645\u5b8c\u6210", /* 实际完成… */
+                                       "\u5206\u503c",              /* 分值 */
+                                       "\u5f97\u5206",              /* 得分 */
+                                       "\u504f\u5dee"};             /* 偏差… */
+    size_t i, k;
+    for (i = 0; i < tp->grid.n_cells; i++)
+        for (k = 0; k < sizeof lost / sizeof lost[0]; k++)
+            if (strncmp(tp->texts[i], lost[k], strlen(lost[k])) == 0 &&
+                (k != 1 || strcmp(tp->texts[i], lost[k]) == 0) &&
+                strstr(tp->texts[i], "\u60c5\u51b5") == NULL) { /* not 实际完成情况 */
+                free(tp->texts[i]);
+                tp->texts[i] = strdup("\u6c0f\u5f27"); /* 氏弧 */
+            }
+}
+
+static int level_labels_lost;
+
+/* 一级指标 unreadable and 二级指标 read without its first character: "级
+ * 指标" is as near to 一级, 二级 and 三级指标; taken for the first of them
+ * (the first best match), it had put the level2 column on the names. Its
+ * place beside 三级指标 says it is 二级指标. */
+static void lose_level_labels(truth_page *tp)
+{
+    size_t i;
+    for (i = 0; i < tp->grid.n_cells; i++) {
+        const char *t = tp->texts[i];
+        const char *with = NULL;
+        if (strncmp(t, "\u4e00\u7ea7\u6307", 9) == 0) with = "\u53ca\u6307\u6751"; /* 一级指… → 及指村 */
+        else if (strncmp(t, "\u4e8c\u7ea7\u6307", 9) == 0) with = "\u7ea7\u6307\u6807"; /* 二级指… → 级指标 */
+        if (with == NULL) continue;
+        free(tp->texts[i]);
+        tp->texts[i] = strdup(with);
+    }
+}
+
+static int level_labels_dashed;
+
+/* 一级, 二级 and 三级指标 each read with its first character as a dash
+ * ("-级指标", "-级指标", ":级指标"), and a sliver after the third: the
+ * labels that name one column alone (年度指标值 …) count one cell too many
+ * back to them, so the three take their columns in printed order. */
+static void dash_level_labels(truth_page *tp)
+{
+    static const char *const from[3] = {"\u4e00\u7ea7\u6307", "\u4e8c\u7ea7\u6307",
+                                        "\u4e09\u7ea7\u6307"}; /* 一级指 二级指 三级指 */
+    static const char *const to[3] = {"-\u7ea7\u6307\u6807", "-\u7ea7\u6307\u6807",
+                                      ":\u7ea7\u6307\u6807"};
+    size_t i;
+    int k;
+    for (i = 0; i < tp->grid.n_cells; i++)
+        for (k = 0; k < 3; k++) {
+            if (strncmp(tp->texts[i], from[k], strlen(from[k])) != 0) continue;
+            free(tp->texts[i]);
+            tp->texts[i] = strdup(to[k]);
+            if (k == 2 && insert_sliver_after(tp, i) != 0) return;
+            break;
+        }
+}
+
 static int map_truth_file(const char *path, const fd_form_model *model)
 {
     size_t len = 0, i, n_pages;
@@ -482,6 +547,9 @@ static int map_truth_file(const char *path, const fd_form_model *model)
             if (merge_stacked_labels) merge_funds_labels(&pages[i]);
             if (split_fiscal) split_fiscal_label(&pages[i]);
             if (unit_joined) join_unit_label(&pages[i]);
+            if (ind_header_garbled) garble_indicator_header(&pages[i]);
+            if (level_labels_lost) lose_level_labels(&pages[i]);
+            if (level_labels_dashed) dash_level_labels(&pages[i]);
             grids[i] = pages[i].grid;
             i++;
         }
@@ -632,6 +700,16 @@ int main(void)
             unit_joined = 0;
         }
     }
+
+    /* Four of the eight indicator header labels unreadable: 三级指标 and
+     * 年度指标值 among the four read make it the header, and the others
+     * are placed from them. */
+    T_EQ_INT(map_demo_with(&ind_header_garbled, &model), 0);
+
+    /* A header label as near to several columns' labels is the one its
+     * place says, counted from the labels that name one column alone. */
+    T_EQ_INT(map_demo_with(&level_labels_lost, &model), 0);
+    T_EQ_INT(map_demo_with(&level_labels_dashed, &model), 0);
 
     /* A sliver cell between a header label and its value: the value is
      * the cell after it. */
