@@ -980,6 +980,28 @@ static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, cons
     }
     if (count >= 5 || (count == 4 && in_order && at[R_NAME] >= 0 && at[R_TARGET] >= 0)) {
         if (count < R_COUNT) place_unread_columns(g, cells, 0, n, at, R_COUNT, found);
+        /* A column still without a cell (two header cells merged, their
+         * rule lost, so the row ran out of cells) shares the wider of its
+         * neighbours' cells (the merged one), each taking the half on its
+         * side in printed order. */
+        for (r = 0; r < R_COUNT; r++) {
+            int nb = -1;
+            double mid;
+            if (r > 0 && found[r - 1].set) nb = r - 1;
+            if (r + 1 < R_COUNT && found[r + 1].set &&
+                (nb < 0 || found[r + 1].x1 - found[r + 1].x0 > found[nb].x1 - found[nb].x0))
+                nb = r + 1;
+            if (found[r].set || nb < 0) continue;
+            mid = (found[nb].x0 + found[nb].x1) / 2;
+            found[r] = found[nb];
+            if (nb < r) {
+                found[nb].x1 = mid;
+                found[r].x0 = mid;
+            } else {
+                found[r].x1 = mid;
+                found[nb].x0 = mid;
+            }
+        }
         memcpy(b->ind, found, sizeof found);
         b->have_ind = 1;
         *is_header = 1;

@@ -517,6 +517,31 @@ static void dash_level_labels(truth_page *tp)
         }
 }
 
+static int score_reason_merged;
+
+/* The indicator header's 得分 and 偏差原因分析及改进措施 cells merged (the
+ * rule between them lost) and read as noise: the row has a cell too few,
+ * and the score and reason columns share the merged cell, score left. */
+static void merge_score_reason(truth_page *tp)
+{
+    size_t i;
+    for (i = 0; i + 1 < tp->grid.n_cells; i++) {
+        fd_cell *a = &tp->grid.cells[i], *z = &tp->grid.cells[i + 1];
+        if (strcmp(tp->texts[i], "\u5f97\u5206") != 0 || /* 得分 */
+            strncmp(tp->texts[i + 1], "\u504f\u5dee", 6) != 0 || z->row != a->row)
+            continue; /* not 得分 followed by 偏差… */
+        a->box[2] = z->box[0] + z->box[2] - a->box[0];
+        a->colspan = z->col + z->colspan - a->col;
+        free(tp->texts[i]);
+        free(tp->texts[i + 1]);
+        tp->texts[i] = strdup("Ne");
+        memmove(&tp->grid.cells[i + 1], &tp->grid.cells[i + 2],
+                (tp->grid.n_cells - i - 2) * sizeof *tp->grid.cells);
+        memmove(&tp->texts[i + 1], &tp->texts[i + 2], (tp->grid.n_cells - i - 2) * sizeof *tp->texts);
+        tp->grid.n_cells--;
+    }
+}
+
 static int map_truth_file(const char *path, const fd_form_model *model)
 {
     size_t len = 0, i, n_pages;
@@ -550,6 +575,7 @@ static int map_truth_file(const char *path, const fd_form_model *model)
             if (ind_header_garbled) garble_indicator_header(&pages[i]);
             if (level_labels_lost) lose_level_labels(&pages[i]);
             if (level_labels_dashed) dash_level_labels(&pages[i]);
+            if (score_reason_merged) merge_score_reason(&pages[i]);
             grids[i] = pages[i].grid;
             i++;
         }
@@ -710,6 +736,7 @@ int main(void)
      * place says, counted from the labels that name one column alone. */
     T_EQ_INT(map_demo_with(&level_labels_lost, &model), 0);
     T_EQ_INT(map_demo_with(&level_labels_dashed, &model), 0);
+    T_EQ_INT(map_demo_with(&score_reason_merged, &model), 0);
 
     /* A sliver cell between a header label and its value: the value is
      * the cell after it. */
