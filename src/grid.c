@@ -1221,8 +1221,19 @@ static int faint_test(PIX *fmask, int horiz, double pos, double slope, double tr
 }
 
 /* Most missing boundaries in a row of the table bridged between two
- * existing ones (bridge_row_rules). */
+ * existing ones (bridge_row_rules, repair_groups). */
 #define FD_MAX_RULE_BREAK 3
+
+/* Whether boundary i of a rule (elements b[j * stride], j < n, 1 = exists)
+ * lies in a gap of at most FD_MAX_RULE_BREAK missing boundaries with the
+ * rule present on both sides. */
+static int in_rule_gap(const unsigned char *b, size_t stride, size_t n, size_t i)
+{
+    size_t lo = i, hi = i;
+    while (lo > 0 && !b[(lo - 1) * stride]) lo--;
+    while (hi + 1 < n && !b[(hi + 1) * stride]) hi++;
+    return lo > 0 && hi + 1 < n && hi - lo + 1 <= FD_MAX_RULE_BREAK;
+}
 
 /* A row rule that stops for at most FD_MAX_RULE_BREAK slots and goes on
  * at the same position exists along the break: on faded hard scans a seal
@@ -1238,16 +1249,11 @@ static int faint_test(PIX *fmask, int horiz, double pos, double slope, double tr
  * points on every one, clean and scan tiers unchanged. */
 static void bridge_row_rules(gwork *g)
 {
-    size_t k, c1, c2, j;
+    size_t k, c, nc = g->nx - 1;
     for (k = 1; k + 1 < g->ny; k++) {
         unsigned char *hb = g->hb + k * g->nx;
-        for (c1 = 1; c1 + 2 < g->nx; c1++) {
-            if (hb[c1] || !hb[c1 - 1]) continue;
-            for (c2 = c1; c2 + 1 < g->nx && !hb[c2]; c2++) {
-            }
-            if (c2 + 1 >= g->nx || c2 - c1 > FD_MAX_RULE_BREAK) continue;
-            for (j = c1; j < c2; j++) hb[j] = 1;
-        }
+        for (c = 0; c < nc; c++)
+            if (!hb[c] && in_rule_gap(hb, 1, nc, c)) hb[c] = 1;
     }
 }
 
@@ -1459,17 +1465,6 @@ static void cell_box(const gwork *g, size_t r0, size_t c0, size_t r1, size_t c1,
 /* Least coverage of a missing boundary that repair_groups may restore. */
 #define FD_MIN_REPAIR_COVERAGE 0.3
 
-/* Whether boundary i of a rule (elements b[j * stride], j < n, 1 = exists)
- * lies in a gap of at most FD_MAX_RULE_BREAK missing boundaries with the
- * rule present on both sides. */
-static int in_rule_gap(const unsigned char *b, size_t stride, size_t n, size_t i)
-{
-    size_t lo = i, hi = i;
-    while (lo > 0 && !b[(lo - 1) * stride]) lo--;
-    while (hi + 1 < n && !b[(hi + 1) * stride]) hi++;
-    return lo > 0 && hi + 1 < n && hi - lo + 1 <= FD_MAX_RULE_BREAK;
-}
-
 /* Step 5a: the cells of a form are rectangles. A group of slots joined
  * across missing boundaries that is not a rectangle says that one of the
  * boundaries inside it was missed (a break of a faded rule at the wrong
@@ -1516,39 +1511,32 @@ static fd_status repair_groups(gwork *g, fd_diag *dg)
                 if ((int)c < c0[root]) c0[root] = (int)c;
                 if ((int)c > c1[root]) c1[root] = (int)c;
             }
-        /* the best missing boundary between two slots of a non-rectangular group */
+        /* the best missing boundary between two slots of a non-rectangular
+         * group, and the best of those that fill a gap of their rule */
         for (r = 0; r < nr; r++)
             for (c = 0; c < nc; c++) {
                 size_t root = uf_find(parent, r * nc + c);
+                int vert;
                 if (cnt[root] == (size_t)(r1[root] - r0[root] + 1) * (size_t)(c1[root] - c0[root] + 1))
                     continue;
-                if (c + 1 < nc && !g->vb[r * g->nx + c + 1] && g->vc[r * g->nx + c + 1] > best) {
-                    best = g->vc[r * g->nx + c + 1];
-                    bi = (long)(r * g->nx + c + 1);
-                    bvert = 1;
-                }
-                if (r + 1 < nr && !g->hb[(r + 1) * g->nx + c] && g->hc[(r + 1) * g->nx + c] > best) {
-                    best = g->hc[(r + 1) * g->nx + c];
-                    bi = (long)((r + 1) * g->nx + c);
-                    bvert = 0;
-                }
-            }
-        for (r = 0; bi < 0 && r < nr; r++)
-            for (c = 0; c < nc; c++) {
-                size_t root = uf_find(parent, r * nc + c);
-                if (cnt[root] == (size_t)(r1[root] - r0[root] + 1) * (size_t)(c1[root] - c0[root] + 1))
-                    continue;
-                if (c + 1 < nc && !g->vb[r * g->nx + c + 1] && g->vc[r * g->nx + c + 1] > bestgap &&
-                    in_rule_gap(g->vb + c + 1, g->nx, nr, r)) {
-                    bestgap = g->vc[r * g->nx + c + 1];
-                    gi = (long)(r * g->nx + c + 1);
-                    gvert = 1;
-                }
-                if (r + 1 < nr && !g->hb[(r + 1) * g->nx + c] && g->hc[(r + 1) * g->nx + c] > bestgap &&
-                    in_rule_gap(g->hb + (r + 1) * g->nx, 1, nc, c)) {
-                    bestgap = g->hc[(r + 1) * g->nx + c];
-                    gi = (long)((r + 1) * g->nx + c);
-                    gvert = 0;
+                for (vert = 1; vert >= 0; vert--) {
+                    long at;
+                    double cov;
+                    if (vert ? c + 1 >= nc : r + 1 >= nr) continue;
+                    at = vert ? (long)(r * g->nx + c + 1) : (long)((r + 1) * g->nx + c);
+                    if (vert ? g->vb[at] : g->hb[at]) continue;
+                    cov = vert ? g->vc[at] : g->hc[at];
+                    if (cov > best) {
+                        best = cov;
+                        bi = at;
+                        bvert = vert;
+                    }
+                    if (cov > bestgap && (vert ? in_rule_gap(g->vb + c + 1, g->nx, nr, r)
+                                               : in_rule_gap(g->hb + (r + 1) * g->nx, 1, nc, c))) {
+                        bestgap = cov;
+                        gi = at;
+                        gvert = vert;
+                    }
                 }
             }
         if (bi < 0) {

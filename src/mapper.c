@@ -107,11 +107,26 @@ static double similarity_cp(const long *a, size_t na, const long *b, size_t nb)
     return 1.0 - (double)prev[nb] / (double)longer;
 }
 
+/* Similarity of the code points t[0..nt) to the best of lab's spellings;
+ * 0 when lab is NULL. */
+static double label_similarity(const fd_label *lab, const long *t, size_t nt)
+{
+    long v[MATCH_MAX_CP];
+    double best = 0.0;
+    size_t j;
+    for (j = 0; lab && j < lab->n_variants; j++) {
+        size_t nv = label_codepoints(lab->variants[j], v, MATCH_MAX_CP);
+        double sim = similarity_cp(t, nt, v, nv);
+        if (sim > best) best = sim;
+    }
+    return best;
+}
+
 const fd_label *fd_form_model_match(const fd_form_model *m, const char *prefix, const char *text,
                                     double *similarity)
 {
-    long t[MATCH_MAX_CP], v[MATCH_MAX_CP];
-    size_t nt, i, j, plen = prefix ? strlen(prefix) : 0;
+    long t[MATCH_MAX_CP];
+    size_t nt, i, plen = prefix ? strlen(prefix) : 0;
     const fd_label *best = NULL;
     double best_sim = 0.0;
     nt = label_codepoints(text, t, MATCH_MAX_CP);
@@ -119,14 +134,12 @@ const fd_label *fd_form_model_match(const fd_form_model *m, const char *prefix, 
     if (m == NULL || nt == 0) return NULL;
     for (i = 0; i < m->n_labels; i++) {
         const fd_label *lab = &m->labels[i];
+        double sim;
         if (plen && strncmp(lab->key, prefix, plen) != 0) continue;
-        for (j = 0; j < lab->n_variants; j++) {
-            size_t nv = label_codepoints(lab->variants[j], v, MATCH_MAX_CP);
-            double s = similarity_cp(t, nt, v, nv);
-            if (s > best_sim) {
-                best_sim = s;
-                best = lab;
-            }
+        sim = label_similarity(lab, t, nt);
+        if (sim > best_sim) {
+            best_sim = sim;
+            best = lab;
         }
     }
     if (similarity) *similarity = best_sim;
@@ -711,22 +724,6 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
     return st;
 }
 
-/* Similarity of text to the label of key (its best spelling); 0 when the
- * model has no such label. */
-static double key_similarity(const mapper *mp, const char *key, const long *t, size_t nt)
-{
-    long v[MATCH_MAX_CP];
-    const fd_label *lab = fd_form_model_find(mp->model, key);
-    double best = 0.0;
-    size_t j;
-    for (j = 0; lab && j < lab->n_variants; j++) {
-        size_t nv = label_codepoints(lab->variants[j], v, MATCH_MAX_CP);
-        double sim = similarity_cp(t, nt, v, nv);
-        if (sim > best) best = sim;
-    }
-    return best;
-}
-
 /* The header cells of a row: reads cells[from..n) as labels and, for each
  * keys[i] (a full model key, at most 31 of them), records the
  * table-relative range of the first cell whose best label under prefix is
@@ -770,9 +767,11 @@ static fd_status match_header_cells(mapper *mp, size_t gi, const size_t *cells, 
             if (strcmp(lab->key, keys[i]) == 0) bi = i;
         if (bi < 0) continue;
         nt = label_codepoints(fr.text, t, MATCH_MAX_CP);
-        best = key_similarity(mp, keys[bi], t, nt);
-        for (i = 0; i < n_keys; i++)
-            if (i != bi && key_similarity(mp, keys[i], t, nt) >= best - 1e-9) tied[k] |= 1UL << i;
+        best = label_similarity(lab, t, nt);
+        for (i = 0; i < n_keys; i++) {
+            const fd_label *other = fd_form_model_find(mp->model, keys[i]);
+            if (i != bi && label_similarity(other, t, nt) >= best - 1e-9) tied[k] |= 1UL << i;
+        }
         if (tied[k] != 0) {
             tied[k] |= 1UL << bi;
             continue;

@@ -439,10 +439,7 @@ double fd_tolerance(int decimals)
 
 /* ------------------------------------------------- reading repairs */
 
-/* Repairs in place what the number model gets wrong without a doubt: runs of
- * '.' or ',' collapsed to one, separators at either end dropped, thousands
- * separators read as points made commas, a decimal comma made a point.
- * Returns 1 when the text changed. */
+/* A point before six or nine digits: a thousands separator (value.h). */
 int fd_repair_point_groups(char *s)
 {
     char *point = s ? strchr(s, '.') : NULL, *q;
@@ -457,6 +454,10 @@ int fd_repair_point_groups(char *s)
     return 1;
 }
 
+/* Repairs in place what the number model gets wrong without a doubt: runs of
+ * '.' or ',' collapsed to one (and a doubled '%'), separators at either end
+ * dropped, thousands separators read as points made commas, a decimal comma
+ * made a point. Returns 1 when the text changed. */
 int fd_repair_number(char *s)
 {
     char *r = s, *w = s;

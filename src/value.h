@@ -63,10 +63,10 @@ double fd_tolerance(int decimals);
  * apply or allocation fails. */
 
 /* Repairs a number reading in place: runs of '.' or ',' collapsed to one
- * (and a doubled '%': "100.00%%"),
- * separators at either end dropped, thousands separators read as points
- * made commas ("130.220.52" → "130,220.52"), a decimal comma made a point
- * ("12,5" → "12.5"). Returns 1 when the text changed. */
+ * (and a doubled '%': "100.00%%"), separators at either end dropped,
+ * thousands separators read as points made commas ("130.220.52" →
+ * "130,220.52"), a decimal comma made a point ("12,5" → "12.5"). Returns 1
+ * when the text changed. */
 int fd_repair_number(char *s);
 
 /* Repairs in place a number that parses but cannot be one of the form's:

@@ -15,8 +15,8 @@
  * (mean, max), orientation accuracy, and seconds per page for the stage.
  * Two last, diagnostic columns: a cell found at IoU >= 0.5 (spans equal),
  * and at IoU >= 0.8 with spans right when true rules 1-3 px apart may be
- * one or two (rec~near, see NEAR_RULE_PX). The truth boxes follow the hard tier's perspective warp (the
- * axis-aligned box of each warped cell).
+ * one or two (rec~near, see NEAR_RULE_PX). The truth boxes follow the
+ * hard tier's perspective warp (the axis-aligned box of each warped cell).
  *
  * Truth lines at most TRUTH_MERGE_PX apart where they come closest count
  * as one line (see merge_lines); the number of true cells this touched is
