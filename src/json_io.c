@@ -1697,6 +1697,11 @@ static void model_free(fd_form_model *m)
         fd_free(m->labels[i].variants);
     }
     fd_free(m->labels);
+    for (i = 0; i < m->n_parents; i++) {
+        fd_free(m->parents[i].level2);
+        fd_free(m->parents[i].level1);
+    }
+    fd_free(m->parents);
     memset(m, 0, sizeof *m);
 }
 
@@ -1718,9 +1723,9 @@ static char *strip_ws(const char *s)
 
 fd_status fd_json_load_form_model(const char *path, fd_form_model *out, fd_diag *dg)
 {
-    static const char *const keys[] = {"min_similarity", "labels", NULL};
+    static const char *const keys[] = {"min_similarity", "labels", "level2_parents", NULL};
     cJSON *root = NULL;
-    const cJSON *labels = NULL, *e, *v;
+    const cJSON *labels = NULL, *parents, *e, *v;
     fd_form_model m;
     reader r;
     size_t mark, n = 0, k;
@@ -1731,7 +1736,8 @@ fd_status fd_json_load_form_model(const char *path, fd_form_model *out, fd_diag 
     if (st != FD_OK) return st;
     reader_init(&r, dg, FD_ERR_MODEL);
     fd_snprintf(r.prefix, sizeof r.prefix, "%s: ", path);
-    if ((st = check_keys(&r, root, keys, 1)) != FD_OK) goto cleanup;
+    /* level2_parents is optional; the others are asked for below. */
+    if ((st = check_keys(&r, root, keys, 0)) != FD_OK) goto cleanup;
     if ((st = req_num(&r, root, "min_similarity", 0.0, 1.0, &m.min_similarity)) != FD_OK) goto cleanup;
     if ((st = req_obj(&r, root, "labels", &labels)) != FD_OK) goto cleanup;
 
@@ -1796,6 +1802,55 @@ fd_status fd_json_load_form_model(const char *path, fd_form_model *out, fd_diag 
 popped:
     jp_pop(&r.path, mark);
     if (st != FD_OK) goto cleanup;
+
+    /* "level2_parents": {"数量指标": "产出指标", …}, canonical names. */
+    parents = cJSON_GetObjectItemCaseSensitive(root, "level2_parents");
+    if (parents != NULL) {
+        mark = jp_key(&r.path, "level2_parents");
+        if (!cJSON_IsObject(parents)) st = rd_type(&r, "an object", parents);
+        n = 0;
+        for (e = st == FD_OK ? parents->child : NULL; e; e = e->next)
+            if (e->string && e->string[0] != '_') n++;
+        if (st == FD_OK && n > FD_MODEL_MAX_LABELS)
+            st = rd_fail(&r, r.bad, "%zu entries, more than the limit of %d", n, FD_MODEL_MAX_LABELS);
+        if (st == FD_OK && n > 0) {
+            m.parents = fd_calloc(n, sizeof *m.parents);
+            if (m.parents == NULL) st = rd_nomem(&r);
+        }
+        for (e = st == FD_OK ? parents->child : NULL; e && st == FD_OK; e = e->next) {
+            const char *key = e->string ? e->string : "";
+            size_t m2;
+            if (key[0] == '_') continue;
+            m2 = jp_key(&r.path, key);
+            if (!cJSON_IsString(e) || e->valuestring == NULL) {
+                st = rd_type(&r, "a string", e);
+            } else {
+                fd_level_parent *lp = &m.parents[m.n_parents];
+                lp->level2 = strip_ws(key);
+                lp->level1 = strip_ws(e->valuestring);
+                if (lp->level2 == NULL || lp->level1 == NULL) {
+                    fd_free(lp->level2);
+                    fd_free(lp->level1);
+                    lp->level2 = lp->level1 = NULL;
+                    st = rd_nomem(&r);
+                } else {
+                    char k2[64], k1[64];
+                    m.n_parents++;
+                    fd_snprintf(k2, sizeof k2, "ind.level2.%s", lp->level2);
+                    fd_snprintf(k1, sizeof k1, "ind.level1.%s", lp->level1);
+                    /* Both names must be the model's own, or no reading
+                     * would ever snap to them. */
+                    if (fd_form_model_find(&m, k2) == NULL)
+                        st = rd_fail(&r, r.bad, "no label \"%s\" in labels", k2);
+                    else if (fd_form_model_find(&m, k1) == NULL)
+                        st = rd_fail(&r, r.bad, "no label \"%s\" in labels", k1);
+                }
+            }
+            jp_pop(&r.path, m2);
+        }
+        jp_pop(&r.path, mark);
+        if (st != FD_OK) goto cleanup;
+    }
     *out = m;
     memset(&m, 0, sizeof m);
 cleanup:

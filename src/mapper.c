@@ -37,6 +37,11 @@ void fd_form_model_clear(fd_form_model *m)
         fd_free(m->labels[i].variants);
     }
     fd_free(m->labels);
+    for (i = 0; i < m->n_parents; i++) {
+        fd_free(m->parents[i].level2);
+        fd_free(m->parents[i].level1);
+    }
+    fd_free(m->parents);
     memset(m, 0, sizeof *m);
 }
 
@@ -614,6 +619,64 @@ static fd_status split_funds_label(mapper *mp, size_t gi, const form_build *b, c
     return st;
 }
 
+/* The funds row a row whose label did not read (a seal over the label
+ * column) stands for, from its place: the funds rows are printed in a fixed
+ * order (fd_funds_row_key), so a row between two known ones — above, the
+ * funds header or a row whose label read (prev_idx, -1 for the header, at
+ * grid row prev_row); below, the next row whose label reads, a funds row
+ * or the next block — is the one as many rows down. Only when the rows
+ * between the two known ones are exactly as many as the funds rows between
+ * them: a row rule lost or a stray one leaves the row unlabelled. *idx
+ * gets the row's index in fd_funds_row_key, or -1. */
+static fd_status funds_row_by_order(mapper *mp, size_t gi, int row, int n_rows, int prev_idx,
+                                    int prev_row, int *idx)
+{
+    const fd_grid *g = &mp->grids[gi];
+    size_t *cells = fd_malloc(g->n_cells * sizeof *cells);
+    field_read fr;
+    fd_status st = FD_OK;
+    int r, next_idx = -1, next_row = -1;
+    *idx = -1;
+    if (cells == NULL) return fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+    memset(&fr, 0, sizeof fr);
+    for (r = row + 1; r < n_rows && next_row < 0 && st == FD_OK; r++) {
+        size_t n = row_cells(g, r, cells, g->n_cells);
+        const fd_label *lab;
+        if (n == 0) break; /* a row wholly under cells from above: no count to go by */
+        st = read_field(mp, gi, cells[0], FD_KIND_LABEL, &fr);
+        if (st != FD_OK) break;
+        lab = match_label(mp, NULL, fr.text, 0.6);
+        if (lab == NULL) continue;
+        next_row = r;
+        next_idx = FD_FUNDS_ROWS;
+        if (key_starts(lab, "funds.row.")) {
+            int i;
+            for (i = 0; i < FD_FUNDS_ROWS; i++)
+                if (strcmp(lab->key + strlen("funds.row."), fd_funds_row_key[i]) == 0) next_idx = i;
+        }
+    }
+    if (st == FD_OK && next_row > row && prev_row >= 0 && next_row - prev_row == next_idx - prev_idx)
+        *idx = prev_idx + (row - prev_row);
+    field_clear(&fr);
+    fd_free(cells);
+    return st;
+}
+
+/* The first of a funds row's cells that holds a value: the first that lies
+ * in a funds column and does not start left of it by more than half its
+ * width (a label cell merged with the first value cell does). */
+static size_t first_funds_value_cell(const fd_grid *g, const form_build *b, const size_t *cells,
+                                     size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++) {
+        col_range cr = cell_range(g, &g->cells[cells[k]]);
+        int c = best_range(b->funds, FD_FUNDS_COLS, cr);
+        if (c >= 0 && cr.x0 >= b->funds[c].x0 - 0.5 * (b->funds[c].x1 - b->funds[c].x0)) break;
+    }
+    return k;
+}
+
 /* For a last row whose label did not read as 总分: *is_total = 1 when its
  * name cell (if it has its own) is blank and its weight or score cell
  * holds 50 or more. */
@@ -956,8 +1019,9 @@ static fd_status goals_text_row(mapper *mp, size_t gi, form_build *b, const size
 
 /* Reads the indicator header labels of a row. *is_header: 1 when the row
  * is the header: five or more of its eight labels recognised, or four
- * that include 三级指标 and 年度指标值 (a seal over the others, or their
- * cells merged; data rows never name those two), in printed order. The
+ * that include 年度指标值 and either 三级指标 or 实际完成值 (a seal over the
+ * others, or their cells merged, or the three 级指标 read with their first
+ * characters wrong; data rows never name those labels), in printed order. The
  * columns whose labels were not read are placed from those that were
  * (place_unread_columns). */
 static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
@@ -977,7 +1041,8 @@ static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, cons
         if (at[r] <= last) in_order = 0;
         last = at[r];
     }
-    if (count >= 5 || (count == 4 && in_order && at[R_NAME] >= 0 && at[R_TARGET] >= 0)) {
+    if (count >= 5 ||
+        (count == 4 && in_order && at[R_TARGET] >= 0 && (at[R_NAME] >= 0 || at[R_ACTUAL] >= 0))) {
         if (count < R_COUNT) place_unread_columns(g, cells, 0, n, at, R_COUNT, found);
         /* A column still without a cell (two header cells merged, their
          * rule lost, so the row ran out of cells) shares the wider of its
@@ -1128,6 +1193,7 @@ static fd_status map_page(mapper *mp, size_t gi)
     int row, n_rows = g->n_ys > 1 ? (int)g->n_ys - 1 : 0;
     int first_ind_row = -1, page_used = 0, title_here = 0, header_again = 0;
     int stacked_from = 0, stacked_until = -1; /* rows [from, until) under a split label cell */
+    int funds_prev_idx = -1, funds_prev_row = -1; /* the last funds row placed on this page */
     const fd_label *stacked[STACKED_MAX_ROWS];
     long role_col[R_COUNT];
 
@@ -1280,6 +1346,20 @@ static fd_status map_page(mapper *mp, size_t gi)
             st = split_funds_label(mp, gi, b, cells, n, first.text, &lab, &from);
             if (st != FD_OK) break;
         }
+        if (b != NULL && b->have_funds && !b->have_ind && !b->goals_header && lab == NULL &&
+            funds_prev_row >= 0) {
+            int idx;
+            st = funds_row_by_order(mp, gi, row, n_rows, funds_prev_idx, funds_prev_row, &idx);
+            if (st != FD_OK) break;
+            if (idx >= 0 && idx < FD_FUNDS_ROWS) {
+                char key[64];
+                fd_snprintf(key, sizeof key, "funds.row.%s", fd_funds_row_key[idx]);
+                lab = fd_form_model_find(mp->model, key);
+                from = first_funds_value_cell(g, b, cells, n);
+                fd_log(mp->dg, FD_LOG_DEBUG, "page %d row %d: → %s by its place", g->page, row,
+                       lab ? lab->key : "(not in the model)");
+            }
+        }
 
         if (key_is(lab, "title")) {
             continue;
@@ -1313,12 +1393,18 @@ static fd_status map_page(mapper *mp, size_t gi)
             page_used = 1;
         } else if (key_is(lab, "funds.block")) {
             st = funds_header_row(mp, gi, b, cells, n, from);
+            funds_prev_idx = -1;
+            funds_prev_row = row;
             page_used = 1;
         } else if (key_starts(lab, "funds.row.") && b->have_funds) {
             int fr_i;
             for (fr_i = 0; fr_i < FD_FUNDS_ROWS; fr_i++)
                 if (strcmp(lab->key + strlen("funds.row."), fd_funds_row_key[fr_i]) == 0) break;
-            if (fr_i < FD_FUNDS_ROWS) st = funds_value_row(mp, gi, b, cells, n, from, fr_i);
+            if (fr_i < FD_FUNDS_ROWS) {
+                st = funds_value_row(mp, gi, b, cells, n, from, fr_i);
+                funds_prev_idx = fr_i;
+                funds_prev_row = row;
+            }
             page_used = 1;
         } else if (key_is(lab, "goals.block")) {
             st = goals_header_row(mp, gi, b, cells, n, from);
@@ -1434,10 +1520,140 @@ static fd_status join_split_rows(form_build *b)
 
 /* A level label as the form model spells it, when it is a near-miss of
  * one of the standard level names. */
+/* A level name is taken for the model's nearest one from this
+ * similarity, or from FD_LEVEL_SNAP_LOW when no other name of its level
+ * comes within FD_LEVEL_SNAP_MARGIN: 服务寺争满意刘指标 (6 of 9 right) is
+ * nearer 服务对象满意度指标 than anything else by far, while 至许效益指标
+ * is as near 经济效益指标 as 社会效益指标 and stays as read. */
+#define FD_LEVEL_SNAP_SIM 0.7
+#define FD_LEVEL_SNAP_LOW 0.5
+#define FD_LEVEL_SNAP_MARGIN 0.2
+
+/* The model's canonical level name (r: R_LEVEL1 or R_LEVEL2) that text is
+ * a reading of, or NULL. */
+static const char *snap_level(const mapper *mp, int r, const char *text)
+{
+    const char *prefix = r == R_LEVEL1 ? "ind.level1." : "ind.level2.";
+    size_t plen = strlen(prefix), i, nt;
+    long t[MATCH_MAX_CP];
+    const fd_label *best = NULL;
+    double best_sim = 0.0, second = 0.0;
+    if (text == NULL) return NULL;
+    nt = label_codepoints(text, t, MATCH_MAX_CP);
+    if (nt == 0) return NULL;
+    for (i = 0; i < mp->model->n_labels; i++) {
+        const fd_label *lab = &mp->model->labels[i];
+        double sim;
+        if (strncmp(lab->key, prefix, plen) != 0) continue;
+        sim = label_similarity(lab, t, nt);
+        if (sim > best_sim) {
+            second = best_sim;
+            best_sim = sim;
+            best = lab;
+        } else if (sim > second) {
+            second = sim;
+        }
+    }
+    if (best == NULL || best->n_variants == 0) return NULL;
+    if (best_sim >= FD_LEVEL_SNAP_SIM ||
+        (best_sim >= FD_LEVEL_SNAP_LOW && best_sim - second >= FD_LEVEL_SNAP_MARGIN))
+        return best->variants[0];
+    return NULL;
+}
+
 static const char *canonical_level(const mapper *mp, int r, const char *text)
 {
-    const fd_label *lab = match_label(mp, r == R_LEVEL1 ? "ind.level1." : "ind.level2.", text, 0.7);
-    return lab && lab->n_variants ? lab->variants[0] : text;
+    const char *canon = snap_level(mp, r, text);
+    return canon ? canon : text;
+}
+
+/* The first-level name a row's level1 cell stands for when it does not
+ * read as one (a seal over it, a tall cell's rules read into it): the one
+ * every second-level name of the rows under that cell is printed under
+ * (level2_parents of the model), if they name one and only one. NULL
+ * otherwise. */
+static const char *level1_from_level2(const mapper *mp, const form_build *b, size_t i)
+{
+    const char *parent = NULL;
+    size_t j, k;
+    long cell = b->rows[i].level_cell[R_LEVEL1];
+    for (j = 0; j < b->n_rows; j++) {
+        const raw_row *t = &b->rows[j];
+        const char *l2;
+        if (j != i && (cell < 0 || t->level_cell[R_LEVEL1] != cell)) continue;
+        l2 = has_value(&t->f[R_LEVEL2]) ? snap_level(mp, R_LEVEL2, t->f[R_LEVEL2].text) : NULL;
+        if (l2 == NULL) continue;
+        for (k = 0; k < mp->model->n_parents; k++) {
+            const fd_level_parent *lp = &mp->model->parents[k];
+            if (strcmp(lp->level2, l2) != 0) continue;
+            if (parent != NULL && strcmp(parent, lp->level1) != 0) return NULL;
+            parent = lp->level1;
+        }
+    }
+    return parent;
+}
+
+/* The first-level name of row i: its cell's reading when it is one,
+ * else what its rows' level2 names say; NULL when neither. */
+static const char *row_level1(const mapper *mp, const form_build *b, size_t i)
+{
+    const field_read *fr = &b->rows[i].f[R_LEVEL1];
+    const char *l1 = has_value(fr) ? snap_level(mp, R_LEVEL1, fr->text) : NULL;
+    return l1 ? l1 : level1_from_level2(mp, b, i);
+}
+
+/* Index in the model's level2_parents of a canonical level2 name, or -1. */
+static long parent_index(const fd_form_model *m, const char *level2)
+{
+    size_t k;
+    for (k = 0; level2 && k < m->n_parents; k++)
+        if (strcmp(m->parents[k].level2, level2) == 0) return (long)k;
+    return -1;
+}
+
+/* The second-level name row i's level2 cell stands for when its reading
+ * is not one (noise such as "we" or a bare 指标): under one first-level
+ * name the second-level names are printed in the model's order
+ * (level2_parents), so a cell between two that read — or the start or the
+ * end of its first-level group — is the one name of that group that lies
+ * between theirs, if only one does. A form that leaves a name out makes
+ * two candidates, and the cell stays as read. Not for a blank cell: a
+ * group may be printed without level2 names. */
+static const char *level2_from_order(const mapper *mp, const form_build *b, size_t i)
+{
+    const fd_form_model *m = mp->model;
+    long cell = b->rows[i].level_cell[R_LEVEL2], lo = -1, hi = (long)m->n_parents, k;
+    size_t first = i, last = i;
+    const char *l1 = row_level1(mp, b, i), *found = NULL;
+    if (cell < 0 || l1 == NULL) return NULL;
+    while (first > 0 && b->rows[first - 1].level_cell[R_LEVEL2] == cell) first--;
+    while (last + 1 < b->n_rows && b->rows[last + 1].level_cell[R_LEVEL2] == cell) last++;
+    if (first > 0) {
+        const char *pl1 = row_level1(mp, b, first - 1);
+        if (pl1 != NULL && strcmp(pl1, l1) == 0) {
+            const field_read *pf = &b->rows[first - 1].f[R_LEVEL2];
+            lo = parent_index(m, has_value(pf) ? snap_level(mp, R_LEVEL2, pf->text) : NULL);
+            if (lo < 0) return NULL; /* the group above did not read either */
+        } else if (pl1 == NULL) {
+            return NULL;
+        }
+    }
+    if (last + 1 < b->n_rows) {
+        const char *nl1 = row_level1(mp, b, last + 1);
+        if (nl1 != NULL && strcmp(nl1, l1) == 0) {
+            const field_read *nf = &b->rows[last + 1].f[R_LEVEL2];
+            hi = parent_index(m, has_value(nf) ? snap_level(mp, R_LEVEL2, nf->text) : NULL);
+            if (hi < 0) return NULL;
+        } else if (nl1 == NULL) {
+            return NULL;
+        }
+    }
+    for (k = lo + 1; k < hi; k++) {
+        if (strcmp(m->parents[k].level1, l1) != 0) continue;
+        if (found != NULL) return NULL;
+        found = m->parents[k].level2;
+    }
+    return found;
 }
 
 /* A merged level cell cut by a page break prints its label on one page
@@ -1528,6 +1744,20 @@ static fd_status finish_form(mapper *mp, form_build *b)
             case R_LEVEL2: {
                 char **dst = r == R_LEVEL1 ? &ind->level1 : &ind->level2;
                 st = set_text(f, dst, path, fr);
+                if (st == FD_OK && snap_level(mp, r, *dst) == NULL) {
+                    /* Named from its rows' level2 names, or from its place
+                     * among the level2 cells that read; the provenance
+                     * keeps what was read. */
+                    const char *name = r == R_LEVEL1 ? level1_from_level2(mp, b, i)
+                                       : has_value(fr) ? level2_from_order(mp, b, i)
+                                                       : NULL;
+                    if (name != NULL) {
+                        char *c = fd_strdup(name);
+                        if (c == NULL) st = FD_ERR_NOMEM;
+                        fd_free(*dst);
+                        *dst = c;
+                    }
+                }
                 if (st == FD_OK && *dst) {
                     const char *canon = canonical_level(mp, r, *dst);
                     if (canon != *dst) {

@@ -46,10 +46,20 @@ typedef struct fd_label {
     size_t n_variants;
 } fd_label;
 
+/* A second-level indicator name and the first-level one it is printed
+ * under (数量指标 → 产出指标), both canonical (as in the ind.level1. and
+ * ind.level2. keys); owned by the model. */
+typedef struct fd_level_parent {
+    char *level2;
+    char *level1;
+} fd_level_parent;
+
 typedef struct fd_form_model {
     fd_label *labels;
     size_t n_labels;
     double min_similarity;   /* label match threshold 0–1 */
+    fd_level_parent *parents;
+    size_t n_parents;
 } fd_form_model;
 
 void fd_form_model_clear(fd_form_model *m);

@@ -788,7 +788,12 @@ static void test_form_model(void)
     T_CHECK(has_variant(&m, "funds.row.fiscal", "当年财政拨款"));
     T_CHECK(has_variant(&m, "funds.row.fiscal", "其中：当年财政拨款"));
     T_CHECK(has_variant(&m, "funds.block", "项目资金(元)"));
+    /* Every level2 name of the model has its level1 name. */
+    T_EQ_INT(m.n_parents, 9);
+    for (i = 0; i < m.n_parents; i++)
+        if (strcmp(m.parents[i].level2, "可持续影响指标") == 0) T_EQ_STR(m.parents[i].level1, "效益指标");
     fd_form_model_clear(&m);
+    T_CHECK(m.parents == NULL && m.n_parents == 0);
 
     /* Whitespace inside spellings is removed; comments are skipped. */
     path = write_temp("form.json", "{\"_c\":1,\"min_similarity\":0.5,\"labels\":{\"_x\":2,"
@@ -819,6 +824,17 @@ static void test_form_model(void)
             {"{\"min_similarity\":0.5,\"labels\":{\"a\":[\"b\"],\"a\":[\"c\"]}}", "/labels/a: duplicate label key"},
             {"{\"min_similarity\":0.5,\"labels\":{\"a.very.long.key.that.does.not.fit.in.forty.seven.bytes\":[\"b\"]}}",
              "a label key must have 1 to 47 bytes"},
+            {"{\"min_similarity\":0.5,\"labels\":{\"a\":[\"b\"]},\"level2_parents\":[]}",
+             "/level2_parents: expected an object, got array"},
+            {"{\"min_similarity\":0.5,\"labels\":{\"ind.level2.x\":[\"x\"],\"ind.level1.y\":[\"y\"]},"
+             "\"level2_parents\":{\"x\":3}}",
+             "/level2_parents/x: expected a string, got number"},
+            {"{\"min_similarity\":0.5,\"labels\":{\"ind.level2.x\":[\"x\"],\"ind.level1.y\":[\"y\"]},"
+             "\"level2_parents\":{\"x\":\"z\"}}",
+             "/level2_parents/x: no label \"ind.level1.z\" in labels"},
+            {"{\"min_similarity\":0.5,\"labels\":{\"ind.level2.x\":[\"x\"],\"ind.level1.y\":[\"y\"]},"
+             "\"level2_parents\":{\"w\":\"y\"}}",
+             "/level2_parents/w: no label \"ind.level2.w\" in labels"},
         };
         for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             memset(&m, 0, sizeof m);
@@ -828,7 +844,7 @@ static void test_form_model(void)
             T_CHECK_MSG(contains(dg.message, path) && contains(dg.message, bad[i].part),
                         "form model case %zu: message \"%s\" lacks \"%s\"", i, dg.message, bad[i].part);
             T_EQ_INT(m.n_labels, 0);
-            T_CHECK(m.labels == NULL);
+            T_CHECK(m.labels == NULL && m.parents == NULL);
         }
     }
 }

@@ -452,7 +452,7 @@ static void join_unit_label(truth_page *tp)
     tp->grid.n_cells -= count - 1;
 }
 
-static int ind_header_garbled;
+static int ind_header_garbled; /* 1: the right four lost; 2: the three 级指标 and 分值 */
 
 /* The indicator header under a seal: only 一级指标, 二级指标, 三级指标 and
  * 年度指标值 read; the other four labels come back as noise. */
@@ -471,6 +471,25 @@ static void garble_indicator_header(truth_page *tp)
                 free(tp->texts[i]);
                 tp->texts[i] = strdup("\u6c0f\u5f27"); /* 氏弧 */
             }
+}
+
+/* The indicator header with only 年度指标值, 实际完成值, 得分 and 偏差原因
+ * read: the three 级指标 come back as 及指村, 分值 as 值. */
+static void garble_level_header_labels(truth_page *tp)
+{
+    size_t i;
+    for (i = 0; i < tp->grid.n_cells; i++) {
+        const char *t = tp->texts[i];
+        const char *with = NULL;
+        if (strncmp(t, "\u4e00\u7ea7\u6307", 9) == 0 || strncmp(t, "\u4e8c\u7ea7\u6307", 9) == 0 ||
+            strncmp(t, "\u4e09\u7ea7\u6307", 9) == 0) /* 一级指… 二级指… 三级指… */
+            with = "\u53ca\u6307\u6751";                  /* 及指村 */
+        else if (strcmp(t, "\u5206\u503c") == 0)          /* 分值 */
+            with = "\u503c";                                /* 值 */
+        if (with == NULL) continue;
+        free(tp->texts[i]);
+        tp->texts[i] = strdup(with);
+    }
 }
 
 static int level_labels_lost;
@@ -542,6 +561,73 @@ static void merge_score_reason(truth_page *tp)
     }
 }
 
+static int funds_labels_garbled; /* 1: the first three rows' labels; 2: the first and last */
+
+/* Funds row labels under a seal, read as noise: the rows are known by
+ * their place between the header and the rows whose labels read. With
+ * merge_stacked_labels, the merged 年度资金总额 + 其中 cell is garbled. */
+static void garble_funds_labels(truth_page *tp)
+{
+    static const char *const label[4] = {"\u5e74\u5ea6\u8d44\u91d1", /* 年度资金… */
+                                         "\u5176\u4e2d",               /* 其中… */
+                                         "\u4e0a\u5e74\u7ed3\u8f6c", /* 上年结转… */
+                                         "\u5176\u4ed6\u8d44\u91d1"}; /* 其他资金 */
+    static const char *const noise[4] = {"ao", "NA", "asN", "\u6c0f\u5f27"};
+    size_t i;
+    int k;
+    for (i = 0; i < tp->grid.n_cells; i++)
+        for (k = 0; k < 4; k++) {
+            if (funds_labels_garbled == 1 && k == 3) continue;
+            if (funds_labels_garbled == 2 && (k == 1 || k == 2)) continue;
+            if (strncmp(tp->texts[i], label[k], strlen(label[k])) != 0) continue;
+            free(tp->texts[i]);
+            tp->texts[i] = strdup(noise[k]);
+            break;
+        }
+}
+
+static int level_names_garbled; /* 1, 2: named through the model; 3: two names lost side by side */
+
+/* Level cells misread: 产出指标 as noise (named from its rows' level2
+ * names), 满意度指标 and 服务对象满意度指标 with two and three characters
+ * wrong (nearer their model names than any other); in mode 2 also
+ * 经济效益指标 read as 至许效益指标, as near 社会效益指标, named by its
+ * place (first of its group, before 社会效益指标); in mode 3 数量指标 and
+ * 质量指标 read as noise, side by side: two names could be either, and
+ * both stay as read. */
+static void garble_level_names(truth_page *tp)
+{
+    static const char *const from[6] = {"\u4ea7\u51fa\u6307\u6807",   /* 产出指标 */
+                                        "\u6ee1\u610f\u5ea6\u6307\u6807", /* 满意度指标 */
+                                        "\u670d\u52a1\u5bf9\u8c61\u6ee1\u610f\u5ea6\u6307\u6807",
+                                        "\u7ecf\u6d4e\u6548\u76ca\u6307\u6807", /* 经济效益指标 */
+                                        "\u6570\u91cf\u6307\u6807",              /* 数量指标 */
+                                        "\u8d28\u91cf\u6307\u6807"};             /* 质量指标 */
+    static const char *const to[6] = {"\u5409",                             /* 吉 */
+                                      "\u82d7\u59d3\u5ea6\u6307\u6807", /* 苗姓度指标 */
+                                      "\u670d\u52a1\u5bfa\u4e89\u6ee1\u610f\u5218\u6307\u6807",
+                                      "\u81f3\u8bb8\u6548\u76ca\u6307\u6807", /* 至许效益指标 */
+                                      "we", "se"};
+    size_t i;
+    int k;
+    for (i = 0; i < tp->grid.n_cells; i++) {
+        char flat[128];
+        size_t n = 0;
+        const char *r;
+        for (r = tp->texts[i]; *r && n + 1 < sizeof flat; r++)
+            if (*r != '\n') flat[n++] = *r;
+        flat[n] = '\0';
+        for (k = 0; k < 6; k++) {
+            if (k == 3 && level_names_garbled < 2) break;
+            if (k >= 4 && level_names_garbled < 3) break;
+            if (strcmp(flat, from[k]) != 0) continue;
+            free(tp->texts[i]);
+            tp->texts[i] = strdup(to[k]);
+            break;
+        }
+    }
+}
+
 static int map_truth_file(const char *path, const fd_form_model *model)
 {
     size_t len = 0, i, n_pages;
@@ -570,9 +656,12 @@ static int map_truth_file(const char *path, const fd_form_model *model)
             if (sliver_after_labels) insert_slivers(&pages[i]);
             if (funds_header_sliver) sliver_in_funds_header(&pages[i]);
             if (merge_stacked_labels) merge_funds_labels(&pages[i]);
+            if (funds_labels_garbled) garble_funds_labels(&pages[i]);
+            if (level_names_garbled) garble_level_names(&pages[i]);
             if (split_fiscal) split_fiscal_label(&pages[i]);
             if (unit_joined) join_unit_label(&pages[i]);
-            if (ind_header_garbled) garble_indicator_header(&pages[i]);
+            if (ind_header_garbled == 1) garble_indicator_header(&pages[i]);
+            if (ind_header_garbled == 2) garble_level_header_labels(&pages[i]);
             if (level_labels_lost) lose_level_labels(&pages[i]);
             if (level_labels_dashed) dash_level_labels(&pages[i]);
             if (score_reason_merged) merge_score_reason(&pages[i]);
@@ -731,12 +820,48 @@ int main(void)
      * 年度指标值 among the four read make it the header, and the others
      * are placed from them. */
     T_EQ_INT(map_demo_with(&ind_header_garbled, &model), 0);
+    {
+        int flag = 0;
+        ind_header_garbled = 2;
+        T_EQ_INT(map_demo_with(&flag, &model), 0);
+        ind_header_garbled = 0;
+    }
 
     /* A header label as near to several columns' labels is the one its
      * place says, counted from the labels that name one column alone. */
     T_EQ_INT(map_demo_with(&level_labels_lost, &model), 0);
     T_EQ_INT(map_demo_with(&level_labels_dashed, &model), 0);
     T_EQ_INT(map_demo_with(&score_reason_merged, &model), 0);
+
+    /* Funds row labels unreadable: each row is the one its place between
+     * the known rows says (the first three; the first and the last; the
+     * first two in one merged label cell). */
+    {
+        int mode;
+        for (mode = 1; mode <= 2; mode++) {
+            int flag = 0;
+            funds_labels_garbled = mode;
+            T_EQ_INT(map_demo_with(&flag, &model), 0);
+        }
+        funds_labels_garbled = 1;
+        T_EQ_INT(map_demo_with(&merge_stacked_labels, &model), 0);
+        funds_labels_garbled = 0;
+    }
+
+    /* Level names misread: named from the model when they are nearer one
+     * name than any other, 产出指标 from its rows' level2 names, a level2
+     * name from its place among those that read; two side by side that
+     * could each be either are kept as read. */
+    {
+        int flag = 0;
+        level_names_garbled = 1;
+        T_EQ_INT(map_demo_with(&flag, &model), 0);
+        level_names_garbled = 2;
+        T_EQ_INT(map_demo_with(&flag, &model), 0);
+        level_names_garbled = 3;
+        T_CHECK(map_demo_with(&flag, &model) > 0);
+        level_names_garbled = 0;
+    }
 
     /* A sliver cell between a header label and its value: the value is
      * the cell after it. */
