@@ -1017,6 +1017,54 @@ static fd_status goals_text_row(mapper *mp, size_t gi, form_build *b, const size
     return st;
 }
 
+static const char *snap_level(const mapper *mp, int r, const char *text);
+
+/* The indicator header known by its shape when none of its labels read
+ * well enough (a faded page, a seal over the row): after the funds or goals
+ * block, a row of exactly as many cells as the block has columns (the
+ * outer 绩效指标 cell, which spans the rows below, and slivers not
+ * counted), followed by a row whose first cell reads as a level1 or
+ * level2 name. The columns are its cells in printed order. */
+static fd_status indicator_header_by_shape(mapper *mp, size_t gi, form_build *b,
+                                           const size_t *cells, size_t n, int row, int n_rows,
+                                           int *is_header)
+{
+    const fd_grid *g = &mp->grids[gi];
+    size_t k, *next = NULL, n_next;
+    long pick[R_COUNT];
+    int count = 0;
+    field_read fr;
+    fd_status st = FD_OK;
+    *is_header = 0;
+    if (row + 1 >= n_rows) return FD_OK;
+    for (k = 0; k < n; k++) {
+        const fd_cell *c = &g->cells[cells[k]];
+        if (is_sliver(c) || (k == 0 && c->rowspan >= 3)) continue;
+        if (count == R_COUNT) return FD_OK; /* more cells than columns */
+        pick[count++] = (long)cells[k];
+    }
+    if (count != R_COUNT) return FD_OK;
+    next = fd_malloc(g->n_cells * sizeof *next);
+    if (next == NULL) return fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+    memset(&fr, 0, sizeof fr);
+    n_next = row_cells(g, row + 1, next, g->n_cells);
+    for (k = 0; k < n_next && st == FD_OK; k++) {
+        const fd_cell *c = &g->cells[next[k]];
+        if (is_sliver(c)) continue;
+        st = read_field(mp, gi, next[k], FD_KIND_LABEL, &fr);
+        if (st == FD_OK && (snap_level(mp, R_LEVEL1, fr.text) || snap_level(mp, R_LEVEL2, fr.text))) {
+            int r;
+            for (r = 0; r < R_COUNT; r++) b->ind[r] = cell_range(g, &g->cells[pick[r]]);
+            b->have_ind = 1;
+            *is_header = 1;
+        }
+        break;
+    }
+    field_clear(&fr);
+    fd_free(next);
+    return st;
+}
+
 /* Reads the indicator header labels of a row. *is_header: 1 when the row
  * is the header: five or more of its eight labels recognised, or four
  * that include 年度指标值 and either 三级指标 or 实际完成值 (a seal over the
@@ -1140,6 +1188,15 @@ static void role_columns(const fd_grid *g, const form_build *b, long *role_col)
     }
 }
 
+/* The total weight of a form (分值 of 总分: the funds' 10 and the
+ * indicators' 90) lies in this range when its reading is cut out of a
+ * merged cell (a form weighing less than half of it has no 总分 worth the
+ * name), and the confidence a reading cut in two keeps at most, so that a
+ * check it decides is marked ocr_suspect. */
+#define FD_TOTAL_MIN 50.0
+#define FD_TOTAL_MAX 100.0
+#define FD_SPLIT_CONF 50.0
+
 static fd_status total_row(mapper *mp, size_t gi, form_build *b, int row, const long *role_col)
 {
     const fd_grid *g = &mp->grids[gi];
@@ -1147,14 +1204,27 @@ static fd_status total_row(mapper *mp, size_t gi, form_build *b, int row, const 
     field_read fr;
     fd_status st = FD_OK;
     int which;
+    long cw = role_col[R_WEIGHT] >= 0 ? fd_grid_cell_at(g, row, (int)role_col[R_WEIGHT]) : -1;
+    long cs = role_col[R_SCORE] >= 0 ? fd_grid_cell_at(g, row, (int)role_col[R_SCORE]) : -1;
     memset(&fr, 0, sizeof fr);
     for (which = 0; which < 2 && st == FD_OK; which++) {
-        long col = role_col[which == 0 ? R_WEIGHT : R_SCORE];
-        long ci = col >= 0 ? fd_grid_cell_at(g, row, (int)col) : -1;
+        long ci = which == 0 ? cw : cs;
         if (ci < 0) continue;
         st = read_field(mp, gi, (size_t)ci, FD_KIND_AMOUNT, &fr);
         if (st != FD_OK) break;
         set_number(which == 0 ? &f->total_weight : &f->total_score, &fr, 0);
+        /* One cell under both columns (the rule between them lost): its
+         * reading is the two numbers side by side, cut where only one cut
+         * makes a total weight and a score not above it. The provenance
+         * of both is the cell's reading. */
+        if (cw == cs && fr.text != NULL) {
+            fd_num w, sc;
+            if (fd_split_joined_pair(fr.text, FD_TOTAL_MIN, FD_TOTAL_MAX, &w, &sc)) {
+                if (fr.conf > FD_SPLIT_CONF) fr.conf = FD_SPLIT_CONF;
+                f->total_weight = w;
+                f->total_score = sc;
+            }
+        }
         st = set_prov(f, which == 0 ? "/total/weight" : "/total/score", &fr);
     }
     b->total_done = 1;
@@ -1420,6 +1490,8 @@ static fd_status map_page(mapper *mp, size_t gi)
             /* The indicator header, or (on a continuation page without a
              * repeated header) the first indicator row. */
             st = indicator_header_row(mp, gi, b, cells, n, &is_header);
+            if (st == FD_OK && !is_header && !b->have_ind && (b->goals_done || b->have_funds))
+                st = indicator_header_by_shape(mp, gi, b, cells, n, row, n_rows, &is_header);
             if (st != FD_OK) break;
             if (is_header) {
                 role_columns(g, b, role_col);

@@ -439,6 +439,44 @@ double fd_tolerance(int decimals)
 
 /* ------------------------------------------------- reading repairs */
 
+
+/* Whether s[0..n) is a number of the form's: digits with at most one point
+ * inside, no leading zero but before the point. */
+static int plain_number(const char *s, size_t n, fd_num *out)
+{
+    size_t k, points = 0, at = 0;
+    char buf[32];
+    if (n == 0 || n >= sizeof buf) return 0;
+    for (k = 0; k < n; k++) {
+        if (s[k] == '.') {
+            points++;
+            at = k;
+        } else if (s[k] < '0' || s[k] > '9') {
+            return 0;
+        }
+    }
+    if (points > 1 || (points == 1 && (at == 0 || at == n - 1))) return 0;
+    if (s[0] == '0' && n > 1 && s[1] != '.') return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return fd_parse_amount(buf, out) == FD_PARSE_OK;
+}
+
+int fd_split_joined_pair(const char *text, double lo, double hi, fd_num *weight, fd_num *score)
+{
+    size_t n = text ? strlen(text) : 0, cut;
+    int found = 0;
+    for (cut = 1; cut < n; cut++) {
+        fd_num w, sc;
+        if (!plain_number(text, cut, &w) || !plain_number(text + cut, n - cut, &sc)) continue;
+        if (w.value < lo || w.value > hi || sc.value > w.value) continue;
+        if (++found > 1) return 0;
+        *weight = w;
+        *score = sc;
+    }
+    return found == 1;
+}
+
 /* A point before six or nine digits: a thousands separator (value.h). */
 int fd_repair_point_groups(char *s)
 {

@@ -76,6 +76,14 @@ int fd_repair_number(char *s);
  * ("3505000"). Returns 1 when the text changed. */
 int fd_repair_point_groups(char *s);
 
+/* The 总分 row's weight and score cells merged (the rule between them
+ * lost) and read as one run of digits: "10095.30" is 100 and 95.30. Cuts
+ * text (digits and at most one point in each part) into a weight from lo
+ * to hi (the form's total: 100) and a score not above it, neither with a
+ * leading zero (but "0.x"); 1 and the two numbers when exactly one cut
+ * does, else 0. */
+int fd_split_joined_pair(const char *text, double lo, double hi, fd_num *weight, fd_num *score);
+
 /* A measure read twice: line_text by the text model, measure with the
  * measure alphabet, which reads a CJK unit after the digits as more digits
  * or % ("≤1047" for ≤10万元), drops it ("≤5" for ≤5万元) or stops short

@@ -452,7 +452,7 @@ static void join_unit_label(truth_page *tp)
     tp->grid.n_cells -= count - 1;
 }
 
-static int ind_header_garbled; /* 1: the right four lost; 2: the three 级指标 and 分值 */
+static int ind_header_garbled; /* 1: the right four lost; 2: the three 级指标 and 分值; 3: all */
 
 /* The indicator header under a seal: only 一级指标, 二级指标, 三级指标 and
  * 年度指标值 read; the other four labels come back as noise. */
@@ -471,6 +471,24 @@ static void garble_indicator_header(truth_page *tp)
                 free(tp->texts[i]);
                 tp->texts[i] = strdup("\u6c0f\u5f27"); /* 氏弧 */
             }
+}
+
+/* The indicator header of the first page with no label read: the row is
+ * known by its shape (a cell per column, a level name in the row below). */
+static void garble_first_header(truth_page *tp)
+{
+    static const char *const labels[] = {"\u4e00\u7ea7\u6307", "\u4e8c\u7ea7\u6307", "\u4e09\u7ea7\u6307",
+                                         "\u5e74\u5ea6\u6307", "\u5b9e\u9645\u5b8c\u6210\u503c",
+                                         "\u5206\u503c", "\u5f97\u5206", "\u504f\u5dee"};
+    size_t i, k;
+    if (tp->preamble == NULL || tp->preamble[0] == '\0') return; /* a continuation page */
+    for (i = 0; i < tp->grid.n_cells; i++)
+        for (k = 0; k < sizeof labels / sizeof labels[0]; k++) {
+            if (strncmp(tp->texts[i], labels[k], strlen(labels[k])) != 0) continue;
+            free(tp->texts[i]);
+            tp->texts[i] = strdup("\u6c0f"); /* 氏 */
+            break;
+        }
 }
 
 /* The indicator header with only 年度指标值, 实际完成值, 得分 and 偏差原因
@@ -628,6 +646,37 @@ static void garble_level_names(truth_page *tp)
     }
 }
 
+static int total_cells_merged;
+
+/* The 总分 row's weight and score cells merged (the rule between them
+ * lost), read as one run of digits ("10096"): cut into 100 and 96. */
+static void merge_total_cells(truth_page *tp)
+{
+    size_t i;
+    for (i = 0; i + 2 < tp->grid.n_cells; i++) {
+        fd_cell *a = &tp->grid.cells[i + 1], *z = &tp->grid.cells[i + 2];
+        size_t len;
+        char *joined;
+        if (strcmp(tp->texts[i], "\u603b\u5206") != 0 || a->row != tp->grid.cells[i].row ||
+            z->row != a->row || !tp->texts[i + 1][0] || !tp->texts[i + 2][0])
+            continue; /* not 总分 followed by two numbers */
+        len = strlen(tp->texts[i + 1]) + strlen(tp->texts[i + 2]) + 1;
+        joined = malloc(len);
+        T_CHECK(joined != NULL);
+        if (joined == NULL) return;
+        fd_snprintf(joined, len, "%s%s", tp->texts[i + 1], tp->texts[i + 2]);
+        a->box[2] = z->box[0] + z->box[2] - a->box[0];
+        a->colspan = z->col + z->colspan - a->col;
+        free(tp->texts[i + 1]);
+        free(tp->texts[i + 2]);
+        tp->texts[i + 1] = joined;
+        memmove(&tp->grid.cells[i + 2], &tp->grid.cells[i + 3],
+                (tp->grid.n_cells - i - 3) * sizeof *tp->grid.cells);
+        memmove(&tp->texts[i + 2], &tp->texts[i + 3], (tp->grid.n_cells - i - 3) * sizeof *tp->texts);
+        tp->grid.n_cells--;
+    }
+}
+
 static int map_truth_file(const char *path, const fd_form_model *model)
 {
     size_t len = 0, i, n_pages;
@@ -657,11 +706,13 @@ static int map_truth_file(const char *path, const fd_form_model *model)
             if (funds_header_sliver) sliver_in_funds_header(&pages[i]);
             if (merge_stacked_labels) merge_funds_labels(&pages[i]);
             if (funds_labels_garbled) garble_funds_labels(&pages[i]);
+            if (total_cells_merged) merge_total_cells(&pages[i]);
             if (level_names_garbled) garble_level_names(&pages[i]);
             if (split_fiscal) split_fiscal_label(&pages[i]);
             if (unit_joined) join_unit_label(&pages[i]);
             if (ind_header_garbled == 1) garble_indicator_header(&pages[i]);
             if (ind_header_garbled == 2) garble_level_header_labels(&pages[i]);
+            if (ind_header_garbled == 3) garble_first_header(&pages[i]);
             if (level_labels_lost) lose_level_labels(&pages[i]);
             if (level_labels_dashed) dash_level_labels(&pages[i]);
             if (score_reason_merged) merge_score_reason(&pages[i]);
@@ -824,6 +875,9 @@ int main(void)
         int flag = 0;
         ind_header_garbled = 2;
         T_EQ_INT(map_demo_with(&flag, &model), 0);
+        /* None of the labels read: the header is known by its shape. */
+        ind_header_garbled = 3;
+        T_EQ_INT(map_demo_with(&flag, &model), 0);
         ind_header_garbled = 0;
     }
 
@@ -862,6 +916,9 @@ int main(void)
         T_CHECK(map_demo_with(&flag, &model) > 0);
         level_names_garbled = 0;
     }
+
+    /* The 总分 row's weight and score in one cell: the reading is cut. */
+    T_EQ_INT(map_demo_with(&total_cells_merged, &model), 0);
 
     /* A sliver cell between a header label and its value: the value is
      * the cell after it. */

@@ -460,6 +460,39 @@ static void check_repairs(const char *what, int (*repair)(char *), const repair_
     }
 }
 
+static void test_split_joined_pair(void)
+{
+    static const struct {
+        const char *text;
+        int ok;
+        double weight, score;
+    } cases[] = {
+        {"10095.30", 1, 100, 95.3}, /* 1|0095.30, 10|095.30 leading zeros; 1009 too large */
+        {"10094.3", 1, 100, 94.3},
+        {"9998", 1, 99, 98},
+        {"100100", 1, 100, 100},
+        {"1000", 1, 100, 0},        /* 10|00 has a leading zero */
+        {"5050", 1, 50, 50},
+        {"95.3", 0, 0, 0},          /* 9|5.3: a weight under 50 */
+        {"1111", 0, 0, 0},          /* 11|11: likewise */
+        {"9590", 1, 95, 90},
+        {"60.555", 0, 0, 0},        /* 60.5|55 and 60.55|5: two cuts */
+        {"", 0, 0, 0},
+        {"100a95", 0, 0, 0},
+        {"10095.3.0", 0, 0, 0},
+    };
+    size_t i;
+    for (i = 0; i < N_ELEMS(cases); i++) {
+        fd_num w = fd_num_null(), sc = fd_num_null();
+        int ok = fd_split_joined_pair(cases[i].text, 50.0, 100.0, &w, &sc);
+        T_CHECK_MSG(ok == cases[i].ok, "split_joined_pair(\"%s\") = %d", cases[i].text, ok);
+        if (ok && cases[i].ok) {
+            T_EQ_DBL(w.value, cases[i].weight, 1e-9);
+            T_EQ_DBL(sc.value, cases[i].score, 1e-9);
+        }
+    }
+}
+
 static void test_reading_repairs(void)
 {
     size_t i;
@@ -493,5 +526,6 @@ int main(void)
     test_is_null();
     test_decimals_tolerance();
     test_reading_repairs();
+    test_split_joined_pair();
     return fd_test_summary("test_value");
 }
