@@ -677,6 +677,33 @@ static void merge_total_cells(truth_page *tp)
     }
 }
 
+static int header_cut_short;
+
+/* The first page's indicator header ends at 三级指标: its cells right of it
+ * are gone (the goal text cell above swallowed them, the rule between
+ * them faded). The columns come from the row below. */
+static void cut_header_short(truth_page *tp)
+{
+    size_t i, j;
+    if (tp->preamble == NULL || tp->preamble[0] == '\0') return; /* a continuation page */
+    for (i = 0; i < tp->grid.n_cells; i++) {
+        const fd_cell *name = &tp->grid.cells[i];
+        if (strncmp(tp->texts[i], "\u4e09\u7ea7\u6307", 9) != 0) continue; /* 三级指… */
+        for (j = i + 1; j < tp->grid.n_cells;) {
+            if (tp->grid.cells[j].row != name->row) {
+                j++;
+                continue;
+            }
+            free(tp->texts[j]);
+            memmove(&tp->grid.cells[j], &tp->grid.cells[j + 1],
+                    (tp->grid.n_cells - j - 1) * sizeof *tp->grid.cells);
+            memmove(&tp->texts[j], &tp->texts[j + 1], (tp->grid.n_cells - j - 1) * sizeof *tp->texts);
+            tp->grid.n_cells--;
+        }
+        return;
+    }
+}
+
 static int map_truth_file(const char *path, const fd_form_model *model)
 {
     size_t len = 0, i, n_pages;
@@ -707,6 +734,7 @@ static int map_truth_file(const char *path, const fd_form_model *model)
             if (merge_stacked_labels) merge_funds_labels(&pages[i]);
             if (funds_labels_garbled) garble_funds_labels(&pages[i]);
             if (total_cells_merged) merge_total_cells(&pages[i]);
+            if (header_cut_short) cut_header_short(&pages[i]);
             if (level_names_garbled) garble_level_names(&pages[i]);
             if (split_fiscal) split_fiscal_label(&pages[i]);
             if (unit_joined) join_unit_label(&pages[i]);
@@ -916,6 +944,10 @@ int main(void)
         T_CHECK(map_demo_with(&flag, &model) > 0);
         level_names_garbled = 0;
     }
+
+    /* The indicator header cut short after 三级指标: the other columns
+     * from the row below. */
+    T_EQ_INT(map_demo_with(&header_cut_short, &model), 0);
 
     /* The 总分 row's weight and score in one cell: the reading is cut. */
     T_EQ_INT(map_demo_with(&total_cells_merged, &model), 0);
