@@ -350,6 +350,16 @@ static size_t row_cells(const fd_grid *g, int r, size_t *idx, size_t max)
  * the form holds at least a digit or a character beside its padding. */
 static int is_sliver(const fd_cell *c) { return c->box[2] * 3 < c->box[3]; }
 
+/* The first cell that starts in grid row r (a sliver too, unless
+ * skip_slivers), or -1. */
+static long first_cell_of_row(const fd_grid *g, int r, int skip_slivers)
+{
+    size_t i;
+    for (i = 0; i < g->n_cells; i++)
+        if (g->cells[i].row == r && !(skip_slivers && is_sliver(&g->cells[i]))) return (long)i;
+    return -1;
+}
+
 static const fd_label *match_label(const mapper *mp, const char *prefix, const char *text,
                                    double min_sim)
 {
@@ -367,6 +377,16 @@ static int key_is(const fd_label *lab, const char *key) { return lab && strcmp(l
 static int key_starts(const fd_label *lab, const char *prefix)
 {
     return lab && strncmp(lab->key, prefix, strlen(prefix)) == 0;
+}
+
+/* The index in fd_funds_row_key of a funds.row.<key> label, or -1. */
+static int funds_row_index(const fd_label *lab)
+{
+    int i;
+    if (!key_starts(lab, "funds.row.")) return -1;
+    for (i = 0; i < FD_FUNDS_ROWS; i++)
+        if (strcmp(lab->key + strlen("funds.row."), fd_funds_row_key[i]) == 0) return i;
+    return -1;
 }
 
 /* A funds row label cell that spans k rows because the rule between two
@@ -632,33 +652,25 @@ static fd_status funds_row_by_order(mapper *mp, size_t gi, int row, int n_rows, 
                                     int prev_row, int *idx)
 {
     const fd_grid *g = &mp->grids[gi];
-    size_t *cells = fd_malloc(g->n_cells * sizeof *cells);
     field_read fr;
     fd_status st = FD_OK;
     int r, next_idx = -1, next_row = -1;
     *idx = -1;
-    if (cells == NULL) return fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
     memset(&fr, 0, sizeof fr);
     for (r = row + 1; r < n_rows && next_row < 0 && st == FD_OK; r++) {
-        size_t n = row_cells(g, r, cells, g->n_cells);
+        long first = first_cell_of_row(g, r, 0);
         const fd_label *lab;
-        if (n == 0) break; /* a row wholly under cells from above: no count to go by */
-        st = read_field(mp, gi, cells[0], FD_KIND_LABEL, &fr);
+        if (first < 0) break; /* a row wholly under cells from above: no count to go by */
+        st = read_field(mp, gi, (size_t)first, FD_KIND_LABEL, &fr);
         if (st != FD_OK) break;
         lab = match_label(mp, NULL, fr.text, 0.6);
         if (lab == NULL) continue;
         next_row = r;
-        next_idx = FD_FUNDS_ROWS;
-        if (key_starts(lab, "funds.row.")) {
-            int i;
-            for (i = 0; i < FD_FUNDS_ROWS; i++)
-                if (strcmp(lab->key + strlen("funds.row."), fd_funds_row_key[i]) == 0) next_idx = i;
-        }
+        next_idx = key_starts(lab, "funds.row.") ? funds_row_index(lab) : FD_FUNDS_ROWS;
     }
     if (st == FD_OK && next_row > row && prev_row >= 0 && next_row - prev_row == next_idx - prev_idx)
         *idx = prev_idx + (row - prev_row);
     field_clear(&fr);
-    fd_free(cells);
     return st;
 }
 
@@ -1030,8 +1042,8 @@ static fd_status indicator_header_by_shape(mapper *mp, size_t gi, form_build *b,
                                            int *is_header)
 {
     const fd_grid *g = &mp->grids[gi];
-    size_t k, *next = NULL, n_next;
-    long pick[R_COUNT];
+    size_t k;
+    long pick[R_COUNT], next;
     int count = 0;
     field_read fr;
     fd_status st = FD_OK;
@@ -1043,25 +1055,17 @@ static fd_status indicator_header_by_shape(mapper *mp, size_t gi, form_build *b,
         if (count == R_COUNT) return FD_OK; /* more cells than columns */
         pick[count++] = (long)cells[k];
     }
-    if (count != R_COUNT) return FD_OK;
-    next = fd_malloc(g->n_cells * sizeof *next);
-    if (next == NULL) return fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+    next = first_cell_of_row(g, row + 1, 1);
+    if (count != R_COUNT || next < 0) return FD_OK;
     memset(&fr, 0, sizeof fr);
-    n_next = row_cells(g, row + 1, next, g->n_cells);
-    for (k = 0; k < n_next && st == FD_OK; k++) {
-        const fd_cell *c = &g->cells[next[k]];
-        if (is_sliver(c)) continue;
-        st = read_field(mp, gi, next[k], FD_KIND_LABEL, &fr);
-        if (st == FD_OK && (snap_level(mp, R_LEVEL1, fr.text) || snap_level(mp, R_LEVEL2, fr.text))) {
-            int r;
-            for (r = 0; r < R_COUNT; r++) b->ind[r] = cell_range(g, &g->cells[pick[r]]);
-            b->have_ind = 1;
-            *is_header = 1;
-        }
-        break;
+    st = read_field(mp, gi, (size_t)next, FD_KIND_LABEL, &fr);
+    if (st == FD_OK && (snap_level(mp, R_LEVEL1, fr.text) || snap_level(mp, R_LEVEL2, fr.text))) {
+        int r;
+        for (r = 0; r < R_COUNT; r++) b->ind[r] = cell_range(g, &g->cells[pick[r]]);
+        b->have_ind = 1;
+        *is_header = 1;
     }
     field_clear(&fr);
-    fd_free(next);
     return st;
 }
 
@@ -1502,10 +1506,8 @@ static fd_status map_page(mapper *mp, size_t gi)
             funds_prev_row = row;
             page_used = 1;
         } else if (key_starts(lab, "funds.row.") && b->have_funds) {
-            int fr_i;
-            for (fr_i = 0; fr_i < FD_FUNDS_ROWS; fr_i++)
-                if (strcmp(lab->key + strlen("funds.row."), fd_funds_row_key[fr_i]) == 0) break;
-            if (fr_i < FD_FUNDS_ROWS) {
+            int fr_i = funds_row_index(lab);
+            if (fr_i >= 0) {
                 st = funds_value_row(mp, gi, b, cells, n, from, fr_i);
                 funds_prev_idx = fr_i;
                 funds_prev_row = row;
@@ -1625,8 +1627,6 @@ static fd_status join_split_rows(form_build *b)
     return FD_OK;
 }
 
-/* A level label as the form model spells it, when it is a near-miss of
- * one of the standard level names. */
 /* A level name is taken for the model's nearest one from this
  * similarity, or from FD_LEVEL_SNAP_LOW when no other name of its level
  * comes within FD_LEVEL_SNAP_MARGIN: 服务寺争满意刘指标 (6 of 9 right) is
@@ -1674,41 +1674,6 @@ static const char *canonical_level(const mapper *mp, int r, const char *text)
     return canon ? canon : text;
 }
 
-/* The first-level name a row's level1 cell stands for when it does not
- * read as one (a seal over it, a tall cell's rules read into it): the one
- * every second-level name of the rows under that cell is printed under
- * (level2_parents of the model), if they name one and only one. NULL
- * otherwise. */
-static const char *level1_from_level2(const mapper *mp, const form_build *b, size_t i)
-{
-    const char *parent = NULL;
-    size_t j, k;
-    long cell = b->rows[i].level_cell[R_LEVEL1];
-    for (j = 0; j < b->n_rows; j++) {
-        const raw_row *t = &b->rows[j];
-        const char *l2;
-        if (j != i && (cell < 0 || t->level_cell[R_LEVEL1] != cell)) continue;
-        l2 = has_value(&t->f[R_LEVEL2]) ? snap_level(mp, R_LEVEL2, t->f[R_LEVEL2].text) : NULL;
-        if (l2 == NULL) continue;
-        for (k = 0; k < mp->model->n_parents; k++) {
-            const fd_level_parent *lp = &mp->model->parents[k];
-            if (strcmp(lp->level2, l2) != 0) continue;
-            if (parent != NULL && strcmp(parent, lp->level1) != 0) return NULL;
-            parent = lp->level1;
-        }
-    }
-    return parent;
-}
-
-/* The first-level name of row i: its cell's reading when it is one,
- * else what its rows' level2 names say; NULL when neither. */
-static const char *row_level1(const mapper *mp, const form_build *b, size_t i)
-{
-    const field_read *fr = &b->rows[i].f[R_LEVEL1];
-    const char *l1 = has_value(fr) ? snap_level(mp, R_LEVEL1, fr->text) : NULL;
-    return l1 ? l1 : level1_from_level2(mp, b, i);
-}
-
 /* Index in the model's level2_parents of a canonical level2 name, or -1. */
 static long parent_index(const fd_form_model *m, const char *level2)
 {
@@ -1718,49 +1683,76 @@ static long parent_index(const fd_form_model *m, const char *level2)
     return -1;
 }
 
+/* The first-level name a row's level1 cell stands for when it does not
+ * read as one (a seal over it, a tall cell's rules read into it): the one
+ * every second-level name of the rows under that cell is printed under
+ * (level2_parents of the model), if they name one and only one. l2[j]:
+ * row j's level2 name as read, canonical, or NULL. NULL otherwise. */
+static const char *level1_from_level2(const mapper *mp, const form_build *b, size_t i,
+                                      const char *const *l2)
+{
+    const char *parent = NULL;
+    size_t j;
+    long cell = b->rows[i].level_cell[R_LEVEL1];
+    for (j = 0; j < b->n_rows; j++) {
+        long k;
+        if (j != i && (cell < 0 || b->rows[j].level_cell[R_LEVEL1] != cell)) continue;
+        k = parent_index(mp->model, l2[j]);
+        if (k < 0) continue;
+        if (parent != NULL && strcmp(parent, mp->model->parents[k].level1) != 0) return NULL;
+        parent = mp->model->parents[k].level1;
+    }
+    return parent;
+}
+
 /* The second-level name row i's level2 cell stands for when its reading
  * is not one (noise such as "we" or a bare 指标): under one first-level
  * name the second-level names are printed in the model's order
  * (level2_parents), so a cell between two that read — or the start or the
  * end of its first-level group — is the one name of that group that lies
  * between theirs, if only one does. A form that leaves a name out makes
- * two candidates, and the cell stays as read. Not for a blank cell: a
- * group may be printed without level2 names. */
-static const char *level2_from_order(const mapper *mp, const form_build *b, size_t i)
+ * two candidates, and the cell stays as read. l1, l2: the rows' level
+ * names as read (l2) or as known (l1), canonical, or NULL. */
+static const char *level2_from_order(const mapper *mp, const form_build *b, size_t i,
+                                     const char *const *l1, const char *const *l2)
 {
     const fd_form_model *m = mp->model;
     long cell = b->rows[i].level_cell[R_LEVEL2], lo = -1, hi = (long)m->n_parents, k;
     size_t first = i, last = i;
-    const char *l1 = row_level1(mp, b, i), *found = NULL;
-    if (cell < 0 || l1 == NULL) return NULL;
+    const char *found = NULL;
+    if (cell < 0 || l1[i] == NULL) return NULL;
     while (first > 0 && b->rows[first - 1].level_cell[R_LEVEL2] == cell) first--;
     while (last + 1 < b->n_rows && b->rows[last + 1].level_cell[R_LEVEL2] == cell) last++;
+    /* The neighbouring groups, when under the same level1: their names
+     * bound the order; one that did not read either leaves no bound. */
     if (first > 0) {
-        const char *pl1 = row_level1(mp, b, first - 1);
-        if (pl1 != NULL && strcmp(pl1, l1) == 0) {
-            const field_read *pf = &b->rows[first - 1].f[R_LEVEL2];
-            lo = parent_index(m, has_value(pf) ? snap_level(mp, R_LEVEL2, pf->text) : NULL);
-            if (lo < 0) return NULL; /* the group above did not read either */
-        } else if (pl1 == NULL) {
-            return NULL;
-        }
+        if (l1[first - 1] == NULL) return NULL;
+        if (strcmp(l1[first - 1], l1[i]) == 0 && (lo = parent_index(m, l2[first - 1])) < 0) return NULL;
     }
     if (last + 1 < b->n_rows) {
-        const char *nl1 = row_level1(mp, b, last + 1);
-        if (nl1 != NULL && strcmp(nl1, l1) == 0) {
-            const field_read *nf = &b->rows[last + 1].f[R_LEVEL2];
-            hi = parent_index(m, has_value(nf) ? snap_level(mp, R_LEVEL2, nf->text) : NULL);
-            if (hi < 0) return NULL;
-        } else if (nl1 == NULL) {
-            return NULL;
-        }
+        if (l1[last + 1] == NULL) return NULL;
+        if (strcmp(l1[last + 1], l1[i]) == 0 && (hi = parent_index(m, l2[last + 1])) < 0) return NULL;
     }
     for (k = lo + 1; k < hi; k++) {
-        if (strcmp(m->parents[k].level1, l1) != 0) continue;
+        if (strcmp(m->parents[k].level1, l1[i]) != 0) continue;
         if (found != NULL) return NULL;
         found = m->parents[k].level2;
     }
     return found;
+}
+
+/* Every row's level names, canonical, once per form: l2 as read, l1 as
+ * read or else from the rows' level2 names; NULL where neither says. */
+static void resolve_levels(const mapper *mp, const form_build *b, const char **l1, const char **l2)
+{
+    size_t i;
+    for (i = 0; i < b->n_rows; i++) {
+        const field_read *f1 = &b->rows[i].f[R_LEVEL1], *f2 = &b->rows[i].f[R_LEVEL2];
+        l1[i] = has_value(f1) ? snap_level(mp, R_LEVEL1, f1->text) : NULL;
+        l2[i] = has_value(f2) ? snap_level(mp, R_LEVEL2, f2->text) : NULL;
+    }
+    for (i = 0; i < b->n_rows; i++)
+        if (l1[i] == NULL) l1[i] = level1_from_level2(mp, b, i, l2);
 }
 
 /* A merged level cell cut by a page break prints its label on one page
@@ -1827,10 +1819,17 @@ static fd_status finish_form(mapper *mp, form_build *b)
 {
     fd_form *f = b->form;
     size_t i;
+    const char **l1 = NULL, **l2 = NULL; /* the rows' level names (resolve_levels) */
     /* Labels first: joining a cut row would hide which page's rows sat in
      * the blank part of a cut level cell. */
     fd_status st = carry_level_labels(mp, b);
     if (st == FD_OK) st = join_split_rows(b);
+    if (st == FD_OK && b->n_rows > 0) {
+        l1 = fd_calloc(b->n_rows, sizeof *l1);
+        l2 = fd_calloc(b->n_rows, sizeof *l2);
+        if (l1 == NULL || l2 == NULL) st = FD_ERR_NOMEM;
+        else resolve_levels(mp, b, l1, l2);
+    }
     for (i = 0; i < b->n_rows && st == FD_OK; i++) {
         raw_row *rr = &b->rows[i];
         fd_indicator *ind;
@@ -1842,7 +1841,10 @@ static fd_status finish_form(mapper *mp, form_build *b)
         if (!has_value(&rr->f[R_NAME]) && !has_value(&rr->f[R_WEIGHT])) continue;
         idx = f->n_indicators;
         ind = fd_form_add_indicator(f);
-        if (ind == NULL) return fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+        if (ind == NULL) {
+            st = FD_ERR_NOMEM;
+            break;
+        }
         for (r = 0; r < R_COUNT && st == FD_OK; r++) {
             const field_read *fr = &rr->f[r];
             fd_snprintf(path, sizeof path, "/indicators/%zu/%s", idx, role_field[r]);
@@ -1850,30 +1852,20 @@ static fd_status finish_form(mapper *mp, form_build *b)
             case R_LEVEL1:
             case R_LEVEL2: {
                 char **dst = r == R_LEVEL1 ? &ind->level1 : &ind->level2;
+                /* The model's spelling: as read, from the rows' level2
+                 * names, or from the cell's place among the level2 cells
+                 * that read; the provenance keeps what was read. */
+                const char *name = r == R_LEVEL1 ? l1[i]
+                                   : l2[i] ? l2[i]
+                                   : has_value(fr) ? level2_from_order(mp, b, i, l1, l2)
+                                                   : NULL;
                 st = set_text(f, dst, path, fr);
-                if (st == FD_OK && snap_level(mp, r, *dst) == NULL) {
-                    /* Named from its rows' level2 names, or from its place
-                     * among the level2 cells that read; the provenance
-                     * keeps what was read. */
-                    const char *name = r == R_LEVEL1 ? level1_from_level2(mp, b, i)
-                                       : has_value(fr) ? level2_from_order(mp, b, i)
-                                                       : NULL;
-                    if (name != NULL) {
-                        char *c = fd_strdup(name);
-                        if (c == NULL) st = FD_ERR_NOMEM;
+                if (st == FD_OK && name != NULL && (*dst == NULL || strcmp(*dst, name) != 0)) {
+                    char *c = fd_strdup(name);
+                    if (c == NULL) st = FD_ERR_NOMEM;
+                    else {
                         fd_free(*dst);
                         *dst = c;
-                    }
-                }
-                if (st == FD_OK && *dst) {
-                    const char *canon = canonical_level(mp, r, *dst);
-                    if (canon != *dst) {
-                        char *c = fd_strdup(canon);
-                        if (c == NULL) st = FD_ERR_NOMEM;
-                        else {
-                            fd_free(*dst);
-                            *dst = c;
-                        }
                     }
                 }
                 break;
@@ -1903,6 +1895,8 @@ static fd_status finish_form(mapper *mp, form_build *b)
             }
         }
     }
+    fd_free(l1);
+    fd_free(l2);
     if (st != FD_OK) return fd_diag_fail(mp->dg, st, "out of memory building a form");
     return FD_OK;
 }
