@@ -844,6 +844,35 @@ static PIX *prepare_ink(PIX *gray, int ix0, int iy0, int ix1, int iy1, int margi
                           iy1 + margin < cy1 ? iy1 + margin : cy1, ink_height, line_height);
 }
 
+/* Darkest gray (0 = black) that a number's ink reaches on a page that has
+ * not faded: printed digits on clean and scan pages reach 0..60. */
+#define FD_FADED_INK 60
+
+/* Deepens a faded number image in place (prepared for the engine: white
+ * frame, paper near 255): the darkest 1 % of its pixels become black, the
+ * paper (its median) white, and the gray between is darkened (gamma 0.6),
+ * so that the thin strokes a fade left at 200..235 (a 4's bar and
+ * diagonal) come out as clearly as its stem. The digit models read such a
+ * 4 as nothing or 1 as scanned, and as 4 deepened. An image whose ink
+ * reaches FD_FADED_INK is left as it is. */
+static int deepen_faded(PIX *img)
+{
+    NUMA *hist = pixGetGrayHistogram(img, 1);
+    l_float32 total = 0.0f, acc = 0.0f, count;
+    int dark = -1, paper = -1, i;
+    if (hist == NULL) return 0;
+    numaGetSum(hist, &total);
+    for (i = 0; i < 256 && paper < 0; i++) {
+        numaGetFValue(hist, i, &count);
+        acc += count;
+        if (dark < 0 && acc * 100.0f >= total) dark = i;
+        if (acc * 2.0f >= total) paper = i;
+    }
+    numaDestroy(&hist);
+    if (dark <= FD_FADED_INK || paper - dark < 40) return 0;
+    return pixGammaTRC(img, img, 0.6f, dark, paper) != NULL;
+}
+
 /* Gray level (cleaned page, 0 = black) below which a pixel is the core of
  * a printed stroke. */
 #define FD_DARK_CORE 64
@@ -901,6 +930,61 @@ cleanup:
     numaDestroy(&areas);
     pixDestroy(&region);
     pixDestroy(&dark);
+    pixDestroy(&keep);
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    return result;
+}
+
+/* A number cell's ink without what crosses into it from outside: a copy
+ * of the trimmed cell [x0,x1)×[y0,y1) of gray in which only the pixels
+ * near a component of bin that stays clear of the cell's sides keep their
+ * gray; the rest is paper. The digits of a value stand clear of the sides;
+ * the arc of a seal's ring or a stroke of its characters laid over the
+ * cell runs in from beyond it, and as dark as the ink on a faded gray
+ * scan (where no tone tells them apart) it made the engine read nothing.
+ * *box gets the kept components' box in region coordinates (inclusive).
+ * NULL when no component touches a side, when none stays clear, and when
+ * out of memory. */
+static PIX *clear_of_sides(PIX *gray, PIX *bin, int x0, int y0, int x1, int y1, int dpi, int box[4])
+{
+    PIX *region = NULL, *cut = crop_region(bin, x0, y0, x1, y1), *keep = NULL, *result = NULL;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    l_int32 i, n;
+    int w = x1 - x0, h = y1 - y0, grow = 2 * (dpi * 3 / 300 + 1) + 1, kept = 0, dropped = 0;
+    boxa = cut ? pixConnComp(cut, &pixa, 8) : NULL;
+    keep = cut ? pixCreateTemplate(cut) : NULL;
+    if (boxa == NULL || keep == NULL) goto cleanup;
+    n = boxaGetCount(boxa);
+    box[0] = w, box[1] = h, box[2] = -1, box[3] = -1;
+    for (i = 0; i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        PIX *comp;
+        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bx <= 0 || by <= 0 || bx + bw >= w || by + bh >= h) {
+            dropped++;
+            continue;
+        }
+        if (bw * bh < 4) continue;
+        comp = pixaGetPix(pixa, i, L_CLONE);
+        if (comp) pixRasterop(keep, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
+        pixDestroy(&comp);
+        if (bx < box[0]) box[0] = bx;
+        if (by < box[1]) box[1] = by;
+        if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
+        if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
+        kept++;
+    }
+    if (kept == 0 || dropped == 0) goto cleanup;
+    region = crop_region(gray, x0, y0, x1, y1);
+    if (region == NULL) goto cleanup;
+    pixDilateBrick(keep, keep, grow, grow);
+    pixInvert(keep, keep);
+    pixSetMasked(region, keep, 0xff);
+    result = region;
+cleanup:
+    pixDestroy(&cut);
     pixDestroy(&keep);
     boxaDestroy(&boxa);
     pixaDestroy(&pixa);
@@ -1328,7 +1412,16 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
          * is digits clear of the cell's edges, and a word reading counts
          * only when its digits are as many: a seal's arc at the edge of an
          * empty cell had been read as 7. On the hard tiers of three
-         * generated sets: 5 numbers more read right, none read wrong. */
+         * generated sets: 5 numbers more read right, none read wrong.
+         * Before all of these, a faded cell is read deepened
+         * (deepen_faded); after them, what crosses into the cell from
+         * outside is left out (clear_of_sides): a seal laid over the
+         * digits of a faded gray scan. Both only for a cell read as
+         * nothing: deepening every faded cell changed as many readings
+         * for the worse as for the better. Hard tiers of seeds 3737, 7171
+         * and 8282: numbers 90.6 -> 91.3 %, 92.7 -> 93.0 %, 88.6 -> 88.9 %. */
+        if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text) && deepen_faded(framed))
+            st = recognize(eng, slot, framed, dpi, mode, page->page, box, out, dg);
         if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text)) {
             static const int scale_pct[6] = {150, 0, 100, 150, 100, 150};
             int cb[4] = {0, 0, 0, 0}, attempt, n_attempts = 4, cores_tried = 0;
@@ -1364,6 +1457,24 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 }
             }
             pixDestroy(&cores);
+            if (st != FD_OK) goto cleanup;
+        }
+        if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text)) {
+            int cb[4], k;
+            PIX *clear = clear_of_sides(gray, bin, x0, y0, x1, y1, dpi, cb);
+            for (k = 0; clear != NULL && k < 2 && st == FD_OK && blank(out->text); k++) {
+                pixDestroy(&framed);
+                framed = prepare_ink(clear, cb[0], cb[1], cb[2] + 1, cb[3] + 1, margin, 0, 0,
+                                     (int)pixGetWidth(clear), (int)pixGetHeight(clear),
+                                     cb[3] + 1 - cb[1], eng->cfg.number_line_height * (k ? 3 : 2) / 2);
+                if (framed == NULL) {
+                    st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
+                    break;
+                }
+                deepen_faded(framed);
+                st = recognize(eng, slot, framed, dpi, mode, page->page, box, out, dg);
+            }
+            pixDestroy(&clear);
             if (st != FD_OK) goto cleanup;
         }
         /* The engine sometimes adds a digit to a clean number (2511734.00

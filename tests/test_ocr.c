@@ -163,7 +163,11 @@ int main(void)
      * starts left of it (--seed 3737, doc027 page 1, 300 DPI, the cell cut
      * before its unit 万元, which the measure model alone misreads); lone
      * small digits of 150- and 175-DPI hard scans that every line reading
-     * left empty (--seed 1111, doc005 page 2, doc011 page 6). */
+     * left empty (--seed 1111, doc005 page 2, doc011 page 6); a faded 4
+     * whose bar and diagonal the binarisation lost (150 DPI, --seed 3737,
+     * doc005 page 1: read as nothing before deepen_faded) and digits that
+     * a gray seal's strokes cross into from the cell's sides (175 DPI,
+     * doc008 page 3: read as nothing before clear_of_sides). */
     total = exact = numeric_total = numeric_exact = 0;
     fd_snprintf(line, sizeof line, "%s/scan_cases.tsv", dir);
     cases = fopen(line, "r");
