@@ -936,6 +936,29 @@ cleanup:
     return result;
 }
 
+/* 1 when the component comp (1 bpp, placed at (x,y) of gray) holds
+ * printed ink's core: a few pixels darker than FD_DARK_CORE. A seal's
+ * strokes and a pen's mark are lighter than that on a page whose ink is
+ * not faded; a digit that such a mark runs into is not. */
+static int has_dark_core(PIX *gray, PIX *comp, int x, int y)
+{
+    l_int32 cw = pixGetWidth(comp), ch = pixGetHeight(comp), gw = pixGetWidth(gray);
+    l_int32 gh = pixGetHeight(gray), i, j, dark = 0;
+    l_uint32 bit, v;
+    if (comp == NULL) return 0;
+    for (j = 0; j < ch && dark < 6; j++) {
+        if (y + j < 0 || y + j >= gh) continue;
+        for (i = 0; i < cw && dark < 6; i++) {
+            if (x + i < 0 || x + i >= gw) continue;
+            pixGetPixel(comp, i, j, &bit);
+            if (!bit) continue;
+            pixGetPixel(gray, x + i, y + j, &v);
+            if (v < FD_DARK_CORE) dark++;
+        }
+    }
+    return dark >= 6;
+}
+
 /* A number cell's ink without what crosses into it from outside: a copy
  * of the trimmed cell [x0,x1)×[y0,y1) of gray in which only the pixels
  * near a component of bin that stays clear of the cell's sides keep their
@@ -943,6 +966,11 @@ cleanup:
  * the arc of a seal's ring or a stroke of its characters laid over the
  * cell runs in from beyond it, and as dark as the ink on a faded gray
  * scan (where no tone tells them apart) it made the engine read nothing.
+ * A component at a side that holds printed ink's dark core stays when
+ * the digits clear of the sides hold one too (the ink has not faded): a
+ * pen's stroke from the rule into the 4 of a clean 14 had taken the 4
+ * away with it (the 14 read 1). On a faded page a dark seal stroke is
+ * darker than the digits, and goes. 
  * *box gets the kept components' box in region coordinates (inclusive).
  * NULL when no component touches a side, when none stays clear, and when
  * out of memory. */
@@ -953,28 +981,45 @@ static PIX *clear_of_sides(PIX *gray, PIX *bin, int x0, int y0, int x1, int y1, 
     PIXA *pixa = NULL;
     l_int32 i, n;
     int w = x1 - x0, h = y1 - y0, grow = 2 * (dpi * 3 / 300 + 1) + 1, kept = 0, dropped = 0;
+    int inner_dark = 0, pass;
     boxa = cut ? pixConnComp(cut, &pixa, 8) : NULL;
     keep = cut ? pixCreateTemplate(cut) : NULL;
     if (boxa == NULL || keep == NULL) goto cleanup;
     n = boxaGetCount(boxa);
     box[0] = w, box[1] = h, box[2] = -1, box[3] = -1;
-    for (i = 0; i < n; i++) {
-        l_int32 bx, by, bw, bh;
-        PIX *comp;
-        boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-        if (bx <= 0 || by <= 0 || bx + bw >= w || by + bh >= h) {
-            dropped++;
-            continue;
+    /* Pass 0: whether the components clear of the sides (the digits)
+     * hold printed ink's dark core; pass 1: what is kept. */
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < n; i++) {
+            l_int32 bx, by, bw, bh;
+            PIX *comp;
+            int at_side;
+            boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+            at_side = bx <= 0 || by <= 0 || bx + bw >= w || by + bh >= h;
+            if (pass == 0 && (at_side || inner_dark || bw * bh < 4)) continue;
+            comp = pixaGetPix(pixa, i, L_CLONE);
+            if (pass == 0) {
+                inner_dark = has_dark_core(gray, comp, x0 + bx, y0 + by);
+                pixDestroy(&comp);
+                continue;
+            }
+            if (at_side && !(inner_dark && has_dark_core(gray, comp, x0 + bx, y0 + by))) {
+                pixDestroy(&comp);
+                dropped++;
+                continue;
+            }
+            if (bw * bh < 4) {
+                pixDestroy(&comp);
+                continue;
+            }
+            if (comp) pixRasterop(keep, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
+            pixDestroy(&comp);
+            if (bx < box[0]) box[0] = bx;
+            if (by < box[1]) box[1] = by;
+            if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
+            if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
+            kept++;
         }
-        if (bw * bh < 4) continue;
-        comp = pixaGetPix(pixa, i, L_CLONE);
-        if (comp) pixRasterop(keep, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
-        pixDestroy(&comp);
-        if (bx < box[0]) box[0] = bx;
-        if (by < box[1]) box[1] = by;
-        if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
-        if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
-        kept++;
     }
     if (kept == 0 || dropped == 0) goto cleanup;
     region = crop_region(gray, x0, y0, x1, y1);
