@@ -628,6 +628,60 @@ done:
     pixDestroy(&page);
 }
 
+/* A page whose ink has faded to a light gray (text at 215 on paper 250,
+ * like a 150-DPI hard scan of seed 5151): with the default map of the
+ * normalised page the binarisation kept almost none of it, and no label
+ * of the form could be read; the map's black point is raised for such a
+ * page (faded_ink_floor) and most of the text becomes ink. A page of
+ * black text keeps its map: its ink stays as it was. */
+static void test_faded_text(void)
+{
+    PIX *page = pixCreate(827, 1169, 32), *gray = NULL, *faded = NULL;
+    fd_clean_options opt;
+    fd_page_image img, dark;
+    fd_diag dg;
+    l_int32 x, y, ink_dark = 0, ink_faded = 0;
+    unsigned seed = 11;
+    memset(&img, 0, sizeof img);
+    memset(&dark, 0, sizeof dark);
+    /* A page of text, as much ink as a filled-in form (about 4 %). */
+    if (page != NULL) {
+        pixSetAll(page);
+        for (y = 150; y < 1050; y += 25) synth_text(page, 100, y, 650, 18, 14, &seed);
+        gray = pixConvertRGBToLuminance(page);
+    }
+    T_CHECK(gray != NULL);
+    if (gray == NULL) goto done;
+    faded = pixCopy(NULL, gray);
+    if (faded == NULL) goto done;
+    for (y = 0; y < (l_int32)pixGetHeight(faded); y++)
+        for (x = 0; x < (l_int32)pixGetWidth(faded); x++) {
+            l_uint32 v;
+            pixGetPixel(faded, x, y, &v);
+            pixSetPixel(faded, x, y, v < 128 ? 205 : 250);
+        }
+    fd_diag_init(&dg);
+    fd_clean_options_default(&opt);
+    opt.max_skew_deg = 0.0;
+    opt.fix_orientation = 0;
+    T_EQ_INT(fd_page_clean(gray, 1, 100, &opt, &dark, &dg), FD_OK);
+    T_EQ_INT(fd_page_clean(faded, 1, 100, &opt, &img, &dg), FD_OK);
+    ink_dark = dark.binary ? ink_in(dark.binary, 100, 350, 650, 400) : 0;
+    ink_faded = img.binary ? ink_in(img.binary, 100, 350, 650, 400) : 0;
+    T_CHECK_MSG(ink_dark > 10000, "black text: ink %d", (int)ink_dark);
+    T_CHECK_MSG(ink_faded * 2 >= ink_dark, "faded text: ink %d, black text %d", (int)ink_faded,
+                (int)ink_dark);
+    /* No more than the text either: the paper stays paper. */
+    T_CHECK_MSG(ink_faded <= ink_dark * 3 / 2, "faded text: ink %d, black text %d", (int)ink_faded,
+                (int)ink_dark);
+done:
+    fd_page_image_clear(&img);
+    fd_page_image_clear(&dark);
+    pixDestroy(&faded);
+    pixDestroy(&gray);
+    pixDestroy(&page);
+}
+
 int main(void)
 {
     setMsgSeverity(L_SEVERITY_NONE);
@@ -640,6 +694,7 @@ int main(void)
     test_gray_seal_digits();
     test_gray_seal_rule();
     test_gray_text_rows();
+    test_faded_text();
     test_orientation();
     test_depths();
     return fd_test_summary("test_ingest");
