@@ -212,23 +212,13 @@ static fd_status add_dropped_point_alternatives(fd_ocr_text *t)
     return st;
 }
 
-/* The '%' sign's upper circle is now and then read as one more digit
- * ("98%" → "989%"). A percent reading above 100 with three or more digits
- * before the sign gets the reading without its last digit as an
+/* A percent reading that may hold the '%' sign's circle read as one more
+ * digit (fd_percent_digit_alternative) gets the reading without it as an
  * alternative, so that a check it decides is ocr_suspect. */
 static fd_status add_percent_digit_alternative(fd_ocr_text *t)
 {
-    const char *pct = t->text ? strchr(t->text, '%') : NULL;
-    const char *d;
-    size_t digits = 0;
     char buf[64];
-    if (pct == NULL || pct[1] != '\0' || pct - t->text < 3 || (size_t)(pct - t->text) >= sizeof buf)
-        return FD_OK;
-    for (d = pct; d > t->text && ((d[-1] >= '0' && d[-1] <= '9') || d[-1] == '.'); d--)
-        if (d[-1] != '.') digits++;
-    if (digits < 3) return FD_OK;
-    if (!(strtod(d, NULL) > 100.0) || pct[-1] == '.') return FD_OK;
-    fd_snprintf(buf, sizeof buf, "%.*s%%", (int)(pct - t->text - 1), t->text);
+    if (!fd_percent_digit_alternative(t->text, buf, sizeof buf)) return FD_OK;
     return fd_ocr_text_add_alternative(t, buf);
 }
 

@@ -462,6 +462,26 @@ static int plain_number(const char *s, size_t n, fd_num *out)
     return fd_parse_amount(buf, out) == FD_PARSE_OK;
 }
 
+int fd_percent_digit_alternative(const char *text, char *out, size_t n)
+{
+    const char *pct = text ? strchr(text, '%') : NULL;
+    const char *d;
+    size_t digits = 0, before;
+    if (pct == NULL || pct[1] != '\0' || pct - text < 2 || out == NULL) return 0;
+    before = (size_t)(pct - text);
+    if (before + 1 >= n) return 0;
+    for (d = pct; d > text && ((d[-1] >= '0' && d[-1] <= '9') || d[-1] == '.'); d--)
+        if (d[-1] != '.') digits++;
+    if (digits < 2 || pct[-1] == '.') return 0;
+    if (!(pct[-1] == '9' && pct[-2] >= '0' && pct[-2] <= '9') &&
+        (digits < 3 || !(strtod(d, NULL) > 100.0)))
+        return 0;
+    memcpy(out, text, before - 1);
+    out[before - 1] = '%';
+    out[before] = '\0';
+    return 1;
+}
+
 int fd_split_joined_pair(const char *text, double lo, double hi, fd_num *weight, fd_num *score)
 {
     size_t n = text ? strlen(text) : 0, cut;

@@ -76,6 +76,15 @@ int fd_repair_number(char *s);
  * ("3505000"). Returns 1 when the text changed. */
 int fd_repair_point_groups(char *s);
 
+/* The '%' sign's upper circle is now and then read as one more digit
+ * ("98%" → "989%"; "4%" → "49%" at 96 % confidence on a clean scan). For a
+ * reading ending in '%' that is a percent above 100 with three or more
+ * digits before the sign, or whose last digit before the sign is a 9
+ * after another digit, writes the reading without that digit into out
+ * (size n) and returns 1; else 0. A candidate alternative reading: the
+ * value stays as read. */
+int fd_percent_digit_alternative(const char *text, char *out, size_t n);
+
 /* The 总分 row's weight and score cells merged (the rule between them
  * lost) and read as one run of digits: "10095.30" is 100 and 95.30. Cuts
  * text (digits and at most one point in each part) into a weight from lo

@@ -493,6 +493,38 @@ static void test_split_joined_pair(void)
     }
 }
 
+static void test_percent_digit_alternative(void)
+{
+    static const struct {
+        const char *text, *alt; /* alt NULL: none */
+    } cases[] = {
+        {"989%", "98%"},   /* above 100 */
+        {"859%", "85%"},
+        {"49%", "4%"},     /* a 9 after a digit */
+        {"99%", "9%"},
+        {"100.09%", "100.0%"},
+        {"1009%", "100%"},
+        {"9%", NULL},      /* nothing left */
+        {"4.9%", NULL},    /* the 9 after a point */
+        {"98%", NULL},
+        {"100%", NULL},
+        {"100.5%", "100.%"}, /* above 100: its last digit goes */
+        {"1005%", "100%"}, /* above 100 with four digits */
+        {"49", NULL},
+        {"49%x", NULL},
+        {"", NULL},
+    };
+    size_t i;
+    char out[16];
+    for (i = 0; i < N_ELEMS(cases); i++) {
+        int ok = fd_percent_digit_alternative(cases[i].text, out, sizeof out);
+        T_CHECK_MSG(ok == (cases[i].alt != NULL), "percent_digit_alternative(\"%s\") = %d", cases[i].text, ok);
+        if (ok && cases[i].alt) T_EQ_STR(out, cases[i].alt);
+    }
+    T_CHECK(fd_percent_digit_alternative("12345%", out, 4) == 0); /* out too small */
+    T_CHECK(fd_percent_digit_alternative(NULL, out, sizeof out) == 0);
+}
+
 static void test_reading_repairs(void)
 {
     size_t i;
@@ -527,5 +559,6 @@ int main(void)
     test_decimals_tolerance();
     test_reading_repairs();
     test_split_joined_pair();
+    test_percent_digit_alternative();
     return fd_test_summary("test_value");
 }
