@@ -877,6 +877,18 @@ static int deepen_faded(PIX *img)
  * a printed stroke. */
 #define FD_DARK_CORE 64
 
+/* Paints comp, the component of a region at (bx,by) of size bw×bh, into
+ * keep (the region's size) and grows box (inclusive) to it. */
+static void keep_component(PIX *keep, PIX *comp, l_int32 bx, l_int32 by, l_int32 bw, l_int32 bh,
+                           int box[4])
+{
+    if (comp) pixRasterop(keep, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
+    if (bx < box[0]) box[0] = bx;
+    if (by < box[1]) box[1] = by;
+    if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
+    if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
+}
+
 /* The strokes of [x0,x1)×[y0,y1) of gray, without what is around them: a
  * copy of the region in which only the pixels near a sizable dark core
  * (a connected run of pixels darker than FD_DARK_CORE, at least a fifth of
@@ -911,12 +923,8 @@ static PIX *stroke_cores(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int
         if (area * 5.0f < max_area) continue;
         boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
         comp = pixaGetPix(pixa, i, L_CLONE);
-        if (comp) pixRasterop(keep, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
+        keep_component(keep, comp, bx, by, bw, bh, box);
         pixDestroy(&comp);
-        if (bx < box[0]) box[0] = bx;
-        if (by < box[1]) box[1] = by;
-        if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
-        if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
         kept++;
     }
     if (kept > 0) {
@@ -1012,12 +1020,8 @@ static PIX *clear_of_sides(PIX *gray, PIX *bin, int x0, int y0, int x1, int y1, 
                 pixDestroy(&comp);
                 continue;
             }
-            if (comp) pixRasterop(keep, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
+            keep_component(keep, comp, bx, by, bw, bh, box);
             pixDestroy(&comp);
-            if (bx < box[0]) box[0] = bx;
-            if (by < box[1]) box[1] = by;
-            if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
-            if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
             kept++;
         }
     }
@@ -1199,13 +1203,9 @@ static int faint_cell(PIX *gray, int x0, int y0, int x1, int y1, int dpi, int mi
             }
             if (px * 5.0f < largest) continue;
             comp = pixaGetPix(pixa, i, L_CLONE);
-            if (comp) pixRasterop(kept, bx, by, bw, bh, PIX_PAINT, comp, 0, 0);
+            keep_component(kept, comp, bx, by, bw, bh, box);
             pixDestroy(&comp);
             area += (int)px;
-            if (bx < box[0]) box[0] = bx;
-            if (by < box[1]) box[1] = by;
-            if (bx + bw - 1 > box[2]) box[2] = bx + bw - 1;
-            if (by + bh - 1 > box[3]) box[3] = by + bh - 1;
         }
     }
     if (area < want_dark * 2 || largest_h < min_height) goto cleanup;
