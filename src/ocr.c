@@ -844,6 +844,14 @@ static PIX *prepare_ink(PIX *gray, int ix0, int iy0, int ix1, int iy1, int margi
                           iy1 + margin < cy1 ? iy1 + margin : cy1, ink_height, line_height);
 }
 
+/* Confidence at most given to a reading of a cell image that was altered
+ * to be read (deepened, or with what runs in from its sides left out):
+ * under the rules' low_confidence (60), so that a check such a reading
+ * decides is ocr_suspect. On a bundled scan (scans/sample004_scan.pdf)
+ * fragments of a seal's characters inside empty and zero funds cells read
+ * so as 8, 6 and 570, and made two unflagged FUNDS_PARTS errors. */
+#define FD_ALTERED_CONF 50.0
+
 /* Darkest gray (0 = black) that a number's ink reaches on a page that has
  * not faded: printed digits on clean and scan pages reach 0..60. */
 #define FD_FADED_INK 60
@@ -1483,8 +1491,10 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
          * nothing: deepening every faded cell changed as many readings
          * for the worse as for the better. Hard tiers of seeds 3737, 7171
          * and 8282: numbers 90.6 -> 91.3 %, 92.7 -> 93.0 %, 88.6 -> 88.9 %. */
-        if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text) && deepen_faded(framed))
+        if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text) && deepen_faded(framed)) {
             st = recognize(eng, slot, framed, dpi, mode, page->page, box, out, dg);
+            if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
+        }
         if (st == FD_OK && mode == FD_OCR_NUMBER && blank(out->text)) {
             static const int scale_pct[6] = {150, 0, 100, 150, 100, 150};
             int cb[4] = {0, 0, 0, 0}, attempt, n_attempts = 4, cores_tried = 0;
@@ -1538,6 +1548,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 for (k = 0; k < 2 && st == FD_OK && blank(out->text); k++)
                     st = read_clear(eng, slot, clear, cb, margin, eng->cfg.number_line_height * (k ? 3 : 2) / 2,
                                     dpi, page->page, box, out, dg);
+                if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
             } else if (clear != NULL) {
                 memcpy(other.box, out->box, sizeof other.box);
                 st = read_clear(eng, slot, clear, cb, margin, eng->cfg.number_line_height, dpi, page->page,
@@ -1546,6 +1557,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                     fd_ocr_text swap = *out;
                     *out = other;
                     other = swap;
+                    if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
                     st = fd_ocr_text_add_alternative(out, other.text);
                     if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
                 }

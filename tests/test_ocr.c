@@ -279,6 +279,27 @@ int main(void)
         page_free(&pg);
         page_free(&dig);
     }
+    /* A reading of an altered image (deepened, or without what runs in
+     * from the sides) keeps a confidence under the rules' low_confidence:
+     * a check it decides is ocr_suspect. */
+    {
+        static const char *const altered[2][2] = {{"faded-4-150.png", "4"}, {"seal-crossed-2-175.png", "2"}};
+        static const int altered_dpi[2] = {150, 175};
+        int k, box[4];
+        for (k = 0; k < 2; k++) {
+            fd_page_image pg;
+            fd_ocr_text out;
+            T_EQ_INT(load_fixture(dir, altered[k][0], &pg, box), 0);
+            if (pg.gray != NULL) {
+                pg.dpi = altered_dpi[k];
+                T_EQ_INT(fd_ocr_read(eng, &pg, box, FD_OCR_NUMBER, &out, &dg), FD_OK);
+                T_EQ_STR(out.text, altered[k][1]);
+                T_CHECK_MSG(out.conf <= 50.0, "%s: confidence %.1f", altered[k][0], out.conf);
+                fd_ocr_text_clear(&out);
+            }
+            page_free(&pg);
+        }
+    }
     fd_ocr_destroy(&eng);
     T_CHECK(eng == NULL);
     fd_ocr_destroy(&eng); /* NULL is accepted */
