@@ -958,21 +958,15 @@ cleanup:
  * not faded; a digit that such a mark runs into is not. */
 static int has_dark_core(PIX *gray, PIX *comp, int x, int y)
 {
-    l_int32 cw = pixGetWidth(comp), ch = pixGetHeight(comp), gw = pixGetWidth(gray);
-    l_int32 gh = pixGetHeight(gray), i, j, dark = 0;
-    l_uint32 bit, v;
-    if (comp == NULL) return 0;
-    for (j = 0; j < ch && dark < 6; j++) {
-        if (y + j < 0 || y + j >= gh) continue;
-        for (i = 0; i < cw && dark < 6; i++) {
-            if (x + i < 0 || x + i >= gw) continue;
-            pixGetPixel(comp, i, j, &bit);
-            if (!bit) continue;
-            pixGetPixel(gray, x + i, y + j, &v);
-            if (v < FD_DARK_CORE) dark++;
-        }
+    NUMA *hist = comp ? pixGetGrayHistogramMasked(gray, comp, x, y, 1) : NULL;
+    l_float32 count, dark = 0.0f;
+    int v;
+    for (v = 0; hist != NULL && v < FD_DARK_CORE; v++) {
+        numaGetFValue(hist, v, &count);
+        dark += count;
     }
-    return dark >= 6;
+    numaDestroy(&hist);
+    return dark >= 6.0f;
 }
 
 /* A number cell's ink without what crosses into it from outside: a copy
@@ -986,7 +980,7 @@ static int has_dark_core(PIX *gray, PIX *comp, int x, int y)
  * the digits clear of the sides hold one too (the ink has not faded): a
  * pen's stroke from the rule into the 4 of a clean 14 had taken the 4
  * away with it (the 14 read 1). On a faded page a dark seal stroke is
- * darker than the digits, and goes. 
+ * darker than the digits, and goes.
  * *box gets the kept components' box in region coordinates (inclusive).
  * NULL when no component touches a side, when none stays clear, and when
  * out of memory. */
