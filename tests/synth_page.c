@@ -160,7 +160,7 @@ PIX *synth_form(const synth_opts *o, synth_truth *truth)
     pixSetResolution(pix, dpi, dpi);
     for (i = 0; i < 9; i++) xi[i] = P(xi_in[i], dpi);
     for (i = 0; i < 8; i++) fx[i] = P(fx_in[i], dpi);
-    if (o->near_cols) fx[3] = xi[4] + 4; /* a distinct line 4 px off */
+    if (o->near_cols) fx[3] = xi[4] + (o->near_cols > 1 ? o->near_cols : 4); /* a distinct line px off */
 
     y = P(o->title ? 1.4 : 0.7, dpi);
     if (o->title) {

@@ -24,7 +24,7 @@ typedef struct synth_opts {
     int line_w;         /* rule width, pixels */
     int line_gray;      /* rule gray level (0 black .. 255 white) */
     int broken;         /* cut the rules with gaps of up to this many pixels */
-    int near_cols;      /* funds block columns a few pixels off the indicator ones */
+    int near_cols;      /* funds block columns a few pixels off the indicator ones: 1 = 4 px, n > 1 = n px */
     unsigned seed;
 } synth_opts;
 
