@@ -403,6 +403,52 @@ static void test_gray_seal_rule(void)
     pixDestroy(&gsealed);
 }
 
+/* A gray seal whose ring dense dark ink cuts into pieces, none of a
+ * seal's size (the mid gray near dark ink is not the seal's own): black
+ * blocks over the ring and its characters at both sides, above and below
+ * the centre, leave a top arc, a bottom arc, two side arcs and the star,
+ * too far apart for the closing to join (a seal over the funds table of a
+ * bundled scan). Taken together they are the seal: its ring goes. */
+static void test_gray_seal_in_pieces(void)
+{
+    static const int block_y[2] = {640 - 45, 640 + 15};
+    PIX *page = pixCreate(827, 1169, 32), *gray;
+    fd_clean_options opt;
+    fd_page_image b;
+    fd_diag dg;
+    l_int32 x, yy, ring_on, ring_off;
+    int k;
+    pixSetAll(page);
+    synth_seal(page, 420, 640, 90);
+    gray = pixConvertRGBToLuminance(page);
+    for (yy = 0; yy < (l_int32)pixGetHeight(gray); yy++) {
+        l_uint32 *line = pixGetData(gray) + yy * pixGetWpl(gray);
+        for (x = 0; x < (l_int32)pixGetWidth(gray); x++) {
+            int v = (255 + GET_DATA_BYTE(line, x)) / 2; /* as test_gray_seal */
+            for (k = 0; k < 2; k++)
+                if (yy >= block_y[k] && yy < block_y[k] + 30 &&
+                    ((x >= 420 - 97 && x < 420 - 45) || (x >= 420 + 45 && x < 420 + 97)))
+                    v = 0;
+            SET_DATA_BYTE(line, x, (l_uint8)v);
+        }
+    }
+    fd_clean_options_default(&opt);
+    opt.max_skew_deg = 0.0;
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(gray, 1, 100, &opt, &b, &dg), FD_OK);
+    ring_on = ink_in(b.binary, 380, 550, 80, 8); /* the top of the ring: y 550..557 */
+    fd_page_image_clear(&b);
+    opt.suppress_color = 0;
+    T_EQ_INT(fd_page_clean(gray, 1, 100, &opt, &b, &dg), FD_OK);
+    ring_off = ink_in(b.binary, 380, 550, 80, 8);
+    fd_page_image_clear(&b);
+    T_CHECK_MSG(ring_off > 200, "ring ink with suppression off %d", (int)ring_off);
+    T_CHECK_MSG(ring_on <= 20, "ring ink of a seal in pieces %d (%d unsuppressed)", (int)ring_on,
+                (int)ring_off);
+    pixDestroy(&page);
+    pixDestroy(&gray);
+}
+
 /* Pixels of [x,y,w,h] of an 8 bpp page darker than level. */
 static l_int32 dark_in(PIX *gray, int x, int y, int w, int h, int level)
 {
@@ -691,6 +737,7 @@ int main(void)
     test_skew();
     test_seal();
     test_gray_seal();
+    test_gray_seal_in_pieces();
     test_gray_seal_digits();
     test_gray_seal_rule();
     test_gray_text_rows();
