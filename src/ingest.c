@@ -1419,7 +1419,8 @@ static l_int32 boxa_total(BOXA *b, int horiz)
  * image. Rules are grouped by row (their y) so that a broken rule counts
  * once. A second cue: the title and year line sit above the table, so ink
  * above the table but not below it votes for upright (and the reverse for
- * upside down). */
+ * upside down). A third: a continuation page's short table sits at the
+ * top with blank paper below it. */
 static int updown_score(PIX *bin, int dpi)
 {
     BOXA *hs = NULL, *vs = NULL;
@@ -1494,6 +1495,15 @@ static int updown_score(PIX *bin, int dpi)
         if (lt && !rt) score--;
     }
     if (top < bottom) {
+        /* Blank cue: a continuation page holds a short table at its top and
+         * nothing below it. One margin more than three times the other
+         * and an inch more weighs as much as two rules; a first page
+         * (title above, table down to the bottom margin) gives no vote. */
+        l_int32 h = (l_int32)pixGetHeight(bin), below_gap = h - 1 - bottom;
+        if (below_gap > 3 * top + dpi) score += 2;
+        else if (top > 3 * below_gap + dpi) score -= 2;
+    }
+    if (top < bottom) {
         /* Title cue: ink in a band above vs below the table. A first page
          * has the title and year line above; it weighs as much as three
          * rules, enough to veto a flip on a few odd rules. */
@@ -1542,9 +1552,11 @@ static int detect_quads(PIX *bin, int dpi)
     }
     lh = boxa_total(hs, 1);
     lv = boxa_total(vs, 0);
-    /* At least ~ eight page-widths of rules in all, or no table to go by
-     * (-1: the caller may retry on a more lenient binarisation). */
-    if ((double)(lh + lv) < 8.0 * 7.0 * rdpi) {
+    /* At least ~ five page-widths of rules in all, or no table to go by
+     * (-1: the caller may retry on a more lenient binarisation). A
+     * continuation page with a table of five rows has about that much
+     * (eight had left such a page of a faded hard scan upside down). */
+    if ((double)(lh + lv) < 5.0 * 7.0 * rdpi) {
         quads = -1;
         goto cleanup;
     }

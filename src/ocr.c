@@ -1400,7 +1400,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
      * against 90.4 % of 543) but labels and whole forms worse (clean-tier
      * 总分 84.6 % against 100 %): one margin for all. */
     int margin = 6 * dpi / 300 + 1, text_margin = margin;
-    int x0, y0, x1, y1, ink = 0, min_ink, flat = 0;
+    int x0, y0, x1, y1, ink = 0, min_ink, flat = 0, low = 0;
     int bx0, by0, bx1, by1, fb[4];
     fd_status st = FD_OK;
 
@@ -1446,11 +1446,15 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         /* A flat speck of ink is either a dash or all that the binarisation
          * kept of a faded digit (a 7's bar, a 2's foot: 7 x 2 px of a
          * 150-DPI scan, read as a dash before): the gray decides
-         * (faint_cell). */
+         * (faint_cell). So does ink under 0.05 inch high, shorter than
+         * any digit of these forms, when the gray shows a glyph half as
+         * tall again (the lower loop of a faded 6, 10 x 6 px, read 2 at
+         * 88 %). */
         flat = mode == FD_OCR_NUMBER && bx1 >= bx0 && flat_ink(bx0, by0, bx1, by1, dpi);
-        if ((ink < min_ink || bx1 < bx0 || flat) &&
-            (mode == FD_OCR_NUMBER &&
-             faint_cell(gray, x0, y0, x1, y1, dpi, min_ink, &faint_gray, &faint_bin, fb))) {
+        low = mode == FD_OCR_NUMBER && bx1 >= bx0 && !flat && (by1 + 1 - by0) * 20 < dpi;
+        if ((ink < min_ink || bx1 < bx0 || flat || low) && mode == FD_OCR_NUMBER &&
+            faint_cell(gray, x0, y0, x1, y1, dpi, min_ink, &faint_gray, &faint_bin, fb) &&
+            (!low || (fb[3] - fb[1] + 1) * 2 >= (by1 + 1 - by0) * 3)) {
             /* From here on the cell is read from its own stretched copy:
              * coordinates are those of the trimmed cell, the box given
              * back is the page's. */

@@ -586,6 +586,51 @@ static void test_orientation(void)
     pixDestroy(&page);
 }
 
+static void check_short_table(int merged)
+{
+    PIX *page = pixCreate(827, 1169, 8), *turned;
+    fd_clean_options opt;
+    fd_page_image img;
+    fd_diag dg;
+    static const int ys[6] = {80, 130, 180, 230, 280, 330};
+    static const int xs[5] = {60, 160, 420, 600, 767};
+    unsigned seed = 3;
+    int i, k;
+    pixSetAll(page);
+    for (i = 0; i < 6; i++) {
+        /* the rules inside the merged first column's rows start right of it */
+        int x0 = merged && i >= 1 && i <= 2 ? xs[1] : xs[0];
+        pixRasterop(page, x0, ys[i], xs[4] - x0 + 2, 2, PIX_CLR, NULL, 0, 0);
+    }
+    for (k = 0; k < 5; k++) pixRasterop(page, xs[k], ys[0], 2, ys[5] - ys[0] + 2, PIX_CLR, NULL, 0, 0);
+    for (i = 0; i < 5; i++)
+        for (k = 1; k < 4; k++) synth_text(page, xs[k] + 8, ys[i] + 4, (xs[k + 1] - xs[k]) / 2, 40, 14, &seed);
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(page, 1, 100, &opt, &img, &dg), FD_OK);
+    T_CHECK_MSG(img.rotation_deg == 0, "short table (merged %d) upright: rotation %d", merged, img.rotation_deg);
+    fd_page_image_clear(&img);
+    turned = pixRotateOrth(page, 2);
+    T_EQ_INT(fd_page_clean(turned, 1, 100, &opt, &img, &dg), FD_OK);
+    T_CHECK_MSG(img.rotation_deg == 180, "short table (merged %d) upside down: rotation %d", merged,
+                img.rotation_deg);
+    fd_page_image_clear(&img);
+    pixDestroy(&turned);
+    pixDestroy(&page);
+}
+
+/* A continuation page that holds only the last rows of a form, fed upside
+ * down: a short table (five rows) at the top of a blank page, rules about
+ * five page-widths long in all. It had too few rules to be looked at
+ * (eight page-widths), and a faded hard scan of one stayed upside down.
+ * With the first column merged over three rows the rules decide; without
+ * merged cells the blank paper below the table does. */
+static void test_orientation_short_table(void)
+{
+    check_short_table(1);
+    check_short_table(0);
+}
+
 /* Inputs of every depth clean to 8 + 1 bpp; bad arguments fail cleanly. */
 static void test_depths(void)
 {
@@ -743,6 +788,7 @@ int main(void)
     test_gray_text_rows();
     test_faded_text();
     test_orientation();
+    test_orientation_short_table();
     test_depths();
     return fd_test_summary("test_ingest");
 }
