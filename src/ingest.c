@@ -1087,6 +1087,25 @@ static int seal_sized(l_int32 bw, l_int32 bh, int min_side, int max_side)
     return bw * 2 >= bh && bh * 2 >= bw;
 }
 
+/* 1 when the four corner squares (a tenth of the shorter side) of a
+ * group of seal pieces (part: the closed mid-gray mask cut to the group's
+ * box, area pixels in all) hold at most 5 % of its pixels: a ring inside
+ * its box passes 0.15 of the side from each corner. */
+static int ring_corners_empty(PIX *part, l_int32 area)
+{
+    l_int32 w = (l_int32)pixGetWidth(part), h = (l_int32)pixGetHeight(part);
+    l_int32 side = (w < h ? w : h) / 10, in_corners = 0, k;
+    if (side < 2) return 1;
+    for (k = 0; k < 4; k++) {
+        l_int32 n = 0;
+        BOX *corner = boxCreate(k & 1 ? w - side : 0, k & 2 ? h - side : 0, side, side);
+        if (corner) pixCountPixelsInRect(part, corner, &n, NULL);
+        boxDestroy(&corner);
+        in_corners += n;
+    }
+    return (double)in_corners <= 0.05 * (double)area;
+}
+
 /* Adds a seal-sized blob at (bx, by, bw, bh) with area pixels of mid gray
  * (after the closing) to region when it passes for a seal; returns 1 when
  * it does. */
@@ -1276,9 +1295,13 @@ static int suppress_gray_seals(PIX *gray, int dpi, PIX **digits)
     /* A seal laid over a dense part of the table loses the stretches of
      * its ring that cross text and rules (they are near dark ink): the
      * closing leaves it as arcs and a star, none of a seal's size. Pieces
-     * larger than a speck that lie within a closing's reach of each other
-     * are taken as one blob (sample004 of the bundled scans: a ring of
-     * 1.5 inch in five pieces). Only when no whole blob was found. */
+     * larger than a speck and shaped like an arc that lie within a
+     * closing's reach of each other are taken as one blob when together
+     * they are near square (sample004 of the bundled scans: a ring of 1.5
+     * inch in five pieces). Only when no whole blob was found. Blurred
+     * black text leaves mid-gray strips between its strokes: taken
+     * together without those two shape tests they passed for a seal on a
+     * 200-DPI scan (seed 2727, doc028), and the table's text was thinned. */
     if (found == 0 && boxa != NULL) {
         BOXA *pieces = boxaCreate(n), *grown = NULL, *groups = NULL;
         l_int32 k, n_groups;
@@ -1287,6 +1310,9 @@ static int suppress_gray_seals(PIX *gray, int dpi, PIX **digits)
             boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
             if (bw < close && bh < close) continue;
             if (bw > max_side || bh > max_side) continue;
+            /* A ring's arc is at most about four times as long as its box is
+             * wide; a line of text's blurred strokes is a longer strip. */
+            if (bw > 4 * bh || bh > 4 * bw) continue;
             boxaAddBox(pieces, boxaGetBox(boxa, i, L_CLONE), L_INSERT);
         }
         grown = pieces ? boxaAdjustSides(pieces, -close, close, -close, close) : NULL;
@@ -1299,12 +1325,18 @@ static int suppress_gray_seals(PIX *gray, int dpi, PIX **digits)
             boxaGetBoxGeometry(groups, k, &bx, &by, &bw, &bh);
             bx += close, by += close, bw -= 2 * close, bh -= 2 * close;
             if (!seal_sized(bw, bh, min_side, max_side)) continue;
+            /* A ring's pieces span it both ways: near square. */
+            if (bw * 10 > bh * 13 || bh * 10 > bw * 13) continue;
             inner = boxCreate(bx, by, bw, bh);
             part = inner ? pixClipRectangle(blobs, inner, NULL) : NULL;
             if (part) pixCountPixels(part, &area, NULL);
+            /* ... and leave the corners of their box empty (a ring does);
+             * strips of text reach them. */
+            if (part == NULL || ring_corners_empty(part, area)) {
+                if (mark_seal(region, mid, gray, bx, by, bw, bh, area, dpi)) found++;
+            }
             pixDestroy(&part);
             boxDestroy(&inner);
-            if (mark_seal(region, mid, gray, bx, by, bw, bh, area, dpi)) found++;
         }
         boxaDestroy(&pieces);
         boxaDestroy(&grown);
