@@ -1300,8 +1300,9 @@ static int suppress_gray_seals(PIX *gray, int dpi, PIX **digits)
      * they are near square (sample004 of the bundled scans: a ring of 1.5
      * inch in five pieces). Only when no whole blob was found. Blurred
      * black text leaves mid-gray strips between its strokes: taken
-     * together without those two shape tests they passed for a seal on a
-     * 200-DPI scan (seed 2727, doc028), and the table's text was thinned. */
+     * together without these shape tests they passed for a seal on
+     * 200-DPI scans (seed 2727 doc028, 0.9 inch; seed 8282 doc001, 2.4
+     * inch), and the table's text was thinned. */
     if (found == 0 && boxa != NULL) {
         BOXA *pieces = boxaCreate(n), *grown = NULL, *groups = NULL;
         l_int32 k, n_groups;
@@ -1324,8 +1325,11 @@ static int suppress_gray_seals(PIX *gray, int dpi, PIX **digits)
             PIX *part;
             boxaGetBoxGeometry(groups, k, &bx, &by, &bw, &bh);
             bx += close, by += close, bw -= 2 * close, bh -= 2 * close;
-            if (!seal_sized(bw, bh, min_side, max_side)) continue;
-            /* A ring's pieces span it both ways: near square. */
+            /* The pieces span the ring's outer edge: an official seal's
+             * 38..45 mm, 1.2..1.9 inch with a scanner's scaling (a whole
+             * blob may be larger: the closing grows it). A ring's pieces
+             * span it both ways: near square. */
+            if (!seal_sized(bw, bh, dpi * 6 / 5, dpi * 19 / 10)) continue;
             if (bw * 10 > bh * 13 || bh * 10 > bw * 13) continue;
             inner = boxCreate(bx, by, bw, bh);
             part = inner ? pixClipRectangle(blobs, inner, NULL) : NULL;
