@@ -1366,33 +1366,33 @@ static int keep_first_of_pair(int a_lo, int a_hi, int b_lo, int b_hi, int s_lo, 
     return cov_a >= cov_b;
 }
 
-static void one_of_near_pair(gwork *g, const gparams *p)
+/* one_of_near_pair along one direction: positions pos[0..npos) with their
+ * lines' extents lo/hi, slots between across[0..nacross); the boundary of
+ * position k in slot s is exists[k * kstride + s * sstride], its coverage
+ * cov[] at the same index. */
+static void near_pairs_one_way(const int *pos, size_t npos, const int *lo, const int *hi,
+                               const int *across, size_t nacross, unsigned char *exists,
+                               const double *cov, size_t kstride, size_t sstride, int near)
 {
     size_t k, s;
-    for (k = 0; k + 1 < g->nx; k++) {
-        if (g->xs[k + 1] - g->xs[k] > p->shift) continue;
-        for (s = 0; s + 1 < g->ny; s++) {
-            size_t a = s * g->nx + k, b = a + 1;
-            if (!g->vb[a] || !g->vb[b]) continue;
-            if (keep_first_of_pair(g->xlo[k], g->xhi[k], g->xlo[k + 1], g->xhi[k + 1], g->ys[s],
-                                   g->ys[s + 1], g->vc[a], g->vc[b]))
-                g->vb[b] = 0;
+    for (k = 0; k + 1 < npos; k++) {
+        if (pos[k + 1] - pos[k] > near) continue;
+        for (s = 0; s + 1 < nacross; s++) {
+            size_t a = k * kstride + s * sstride, b = a + kstride;
+            if (!exists[a] || !exists[b]) continue;
+            if (keep_first_of_pair(lo[k], hi[k], lo[k + 1], hi[k + 1], across[s], across[s + 1], cov[a],
+                                   cov[b]))
+                exists[b] = 0;
             else
-                g->vb[a] = 0;
+                exists[a] = 0;
         }
     }
-    for (k = 0; k + 1 < g->ny; k++) {
-        if (g->ys[k + 1] - g->ys[k] > p->shift) continue;
-        for (s = 0; s + 1 < g->nx; s++) {
-            size_t a = k * g->nx + s, b = a + g->nx;
-            if (!g->hb[a] || !g->hb[b]) continue;
-            if (keep_first_of_pair(g->ylo[k], g->yhi[k], g->ylo[k + 1], g->yhi[k + 1], g->xs[s],
-                                   g->xs[s + 1], g->hc[a], g->hc[b]))
-                g->hb[b] = 0;
-            else
-                g->hb[a] = 0;
-        }
-    }
+}
+
+static void one_of_near_pair(gwork *g, const gparams *p)
+{
+    near_pairs_one_way(g->xs, g->nx, g->xlo, g->xhi, g->ys, g->ny, g->vb, g->vc, 1, g->nx, p->shift);
+    near_pairs_one_way(g->ys, g->ny, g->ylo, g->yhi, g->xs, g->nx, g->hb, g->hc, g->nx, 1, p->shift);
 }
 
 static void boundary_tests(PIX *hmask, PIX *vmask, PIX *hfaint, PIX *vfaint, gwork *g,
