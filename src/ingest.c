@@ -32,6 +32,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -436,7 +437,25 @@ static fd_status read_whole_file(fd_source *src, FILE *fp, fd_diag *dg)
     return FD_OK;
 }
 
+/* poppler shares colour-management state (lcms2 profiles) between its
+ * documents: two workers rendering pages of two PDFs at once raced on it
+ * (ThreadSanitizer: one thread freeing what the other had allocated in
+ * cmsMLUfree). Every poppler call that opens, renders or frees a document
+ * holds this lock; a worker's other stages run in parallel as before. */
+static pthread_mutex_t poppler_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static fd_status open_pdf_locked(fd_source *src, fd_diag *dg);
+
 static fd_status open_pdf(fd_source *src, fd_diag *dg)
+{
+    fd_status st;
+    pthread_mutex_lock(&poppler_lock);
+    st = open_pdf_locked(src, dg);
+    pthread_mutex_unlock(&poppler_lock);
+    return st;
+}
+
+static fd_status open_pdf_locked(fd_source *src, fd_diag *dg)
 {
     GError *err = NULL;
     char eb[128];
@@ -611,7 +630,11 @@ void fd_source_close(fd_source **pp)
     fd_source *src;
     if (pp == NULL || *pp == NULL) return;
     src = *pp;
-    if (src->pdf != NULL) g_object_unref(src->pdf);
+    if (src->pdf != NULL) {
+        pthread_mutex_lock(&poppler_lock);
+        g_object_unref(src->pdf);
+        pthread_mutex_unlock(&poppler_lock);
+    }
     fd_free(src->data);
     fd_free(src->path);
     fd_free(src);
@@ -669,7 +692,20 @@ static int pdf_image_dpi(PopplerPage *pg)
     return dpi;
 }
 
+static fd_status load_pdf_page_locked(fd_source *src, int page, PIX **out, int *dpi_out,
+                                      fd_diag *dg);
+
 static fd_status load_pdf_page(fd_source *src, int page, PIX **out, int *dpi_out, fd_diag *dg)
+{
+    fd_status st;
+    pthread_mutex_lock(&poppler_lock);
+    st = load_pdf_page_locked(src, page, out, dpi_out, dg);
+    pthread_mutex_unlock(&poppler_lock);
+    return st;
+}
+
+static fd_status load_pdf_page_locked(fd_source *src, int page, PIX **out, int *dpi_out,
+                                      fd_diag *dg)
 {
     PopplerPage *pg = NULL;
     cairo_surface_t *surf = NULL;
