@@ -1343,18 +1343,6 @@ static void faded_rule_tests(PIX *gray, PIX *lg, PIX **vfaint, gwork *g, const g
     }
 }
 
-/* Two positions closer than the shift a test allows (p->shift, 0.05
- * inch) are rules of two blocks that nearly line up (the funds block's
- * column 3 or 4 px off the indicator block's); no row of these forms has
- * a double rule, so in any one slot only one of them is there. The test
- * of each also sees the other (the band cannot be narrower than a blurred
- * rule), and both boundaries came out as existing: a sliver column 3 px
- * wide stood between them, and the cells beside it lost a column of their
- * span. Where both exist, the one whose line (its segments' extent along
- * it) reaches into the slot stays; when both or neither do, the better
- * covered one. Measured on the hard tiers of two generated sets (seeds
- * 3737, 8282): cell recall 93.76 -> 94.76 % and 94.20 -> 94.65 %, scan
- * tier of 8282 99.15 -> 99.97 %. */
 /* Which of a near pair (one_of_near_pair) keeps the boundary of a slot
  * s_lo..s_hi along the rules: 1 the first (line extent a_lo..a_hi, its
  * coverage cov_a), 0 the second. */
@@ -1389,6 +1377,18 @@ static void near_pairs_one_way(const int *pos, size_t npos, const int *lo, const
     }
 }
 
+/* Two positions closer than the shift a test allows (p->shift, 0.05
+ * inch) are rules of two blocks that nearly line up (the funds block's
+ * column 3 or 4 px off the indicator block's); no row of these forms has
+ * a double rule, so in any one slot only one of them is there. The test
+ * of each also sees the other (the band cannot be narrower than a blurred
+ * rule), and both boundaries came out as existing: a sliver column 3 px
+ * wide stood between them, and the cells beside it lost a column of their
+ * span. Where both exist, the one whose line (its segments' extent along
+ * it) reaches into the slot stays; when both or neither do, the better
+ * covered one. Measured on the hard tiers of two generated sets (seeds
+ * 3737, 8282): cell recall 93.76 -> 94.76 % and 94.20 -> 94.65 %, scan
+ * tier of 8282 99.15 -> 99.97 %. */
 static void one_of_near_pair(gwork *g, const gparams *p)
 {
     near_pairs_one_way(g->xs, g->nx, g->xlo, g->xhi, g->ys, g->ny, g->vb, g->vc, 1, g->nx, p->shift);
@@ -2000,7 +2000,7 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     for (;;) {
         boundary_tests(hmask, vmask, hfaint, vfaint, &g, &p);
         if (g.nx < 2 || g.ny < 2) break;
-        if (vfaint == NULL || rule_faint != NULL) faded_rule_tests(gray, lg, &rule_faint, &g, &p);
+        if (vfaint == NULL) faded_rule_tests(gray, lg, &rule_faint, &g, &p);
         if (trim_outer(&g, p.minsupport) > 0) continue;
         if (prune_positions(&g, p.minsupport) == 0) break;
     }

@@ -1609,18 +1609,16 @@ static int updown_score(PIX *bin, int dpi)
         /* Blank cue: a continuation page holds a short table at its top and
          * nothing below it. One margin more than three times the other
          * and an inch more weighs as much as two rules; a first page
-         * (title above, table down to the bottom margin) gives no vote. */
-        l_int32 h = (l_int32)pixGetHeight(bin), below_gap = h - 1 - bottom;
-        if (below_gap > 3 * top + dpi) score += 2;
-        else if (top > 3 * below_gap + dpi) score -= 2;
-    }
-    if (top < bottom) {
-        /* Title cue: ink in a band above vs below the table. A first page
+         * (title above, table down to the bottom margin) gives no vote.
+         * Title cue: ink in a band above vs below the table. A first page
          * has the title and year line above; it weighs as much as three
          * rules, enough to veto a flip on a few odd rules. */
+        l_int32 below_gap = (l_int32)pixGetHeight(bin) - 1 - bottom;
         int band = (int)lround(1.2 * dpi);
         l_int32 above = ink_in_rows(bin, top - tol - band, top - tol);
         l_int32 below = ink_in_rows(bin, bottom + tol, bottom + tol + band);
+        if (below_gap > 3 * top + dpi) score += 2;
+        else if (top > 3 * below_gap + dpi) score -= 2;
         if (above > 3 * below + 50) score += 3;
         else if (below > 3 * above + 50) score -= 3;
     }

@@ -800,19 +800,23 @@ static char shape_digit(char d, int shape)
 }
 
 /* Checks each digit of a number reading against the holes of the glyph it
- * was read from (glyph_shape) and rewrites the digits that shape settles.
- * Only when the ink's components pair up with the reading's digits: as
- * many digit-sized components, in order, as digits (ink_digit_count).
- * [x0,x1)×[y0,y1) is the ink's box on bin. Returns the number of digits
- * rewritten (0 when none or out of memory). */
-static int fix_digit_shapes(PIX *bin, int x0, int y0, int x1, int y1, char *text)
+ * was read from (glyph_shape). Only when the ink's components pair up with
+ * the reading's digits: as many digit-sized components, in order, as
+ * digits (ink_digit_count). [x0,x1)×[y0,y1) is the ink's box on bin.
+ * Returns text with the digits that shape settles rewritten (the caller
+ * frees it), or NULL when shape settles none (or Leptonica is out of
+ * memory: the reading stays as it is); *st gets FD_ERR_NOMEM when the
+ * copy cannot be made. */
+static char *fix_digit_shapes(PIX *bin, int x0, int y0, int x1, int y1, const char *text,
+                              fd_status *st)
 {
     PIX *crop = crop_region(bin, x0, y0, x1, y1);
     PIXA *pixa = NULL, *sorted = NULL;
     BOXA *boxa = crop ? pixConnComp(crop, &pixa, 8) : NULL;
     l_int32 n, i;
-    int height = y1 - y0, fixed = 0;
-    char *d = text;
+    int height = y1 - y0;
+    size_t at = 0;
+    char *fixed = NULL;
     sorted = pixa ? pixaSort(pixa, L_SORT_BY_X, L_SORT_INCREASING, NULL, L_CLONE) : NULL;
     n = sorted ? pixaGetCount(sorted) : 0;
     for (i = 0; i < n; i++) {
@@ -821,16 +825,20 @@ static int fix_digit_shapes(PIX *bin, int x0, int y0, int x1, int y1, char *text
         char want;
         pixaGetBoxGeometry(sorted, i, &bx, &by, &bw, &bh);
         if (bh * 2 < height) continue; /* a separator or speck */
-        while (*d && (*d < '0' || *d > '9')) d++;
-        if (*d == '\0') break;
+        while (text[at] && (text[at] < '0' || text[at] > '9')) at++;
+        if (text[at] == '\0') break;
         glyph = pixaGetPix(sorted, i, L_CLONE);
-        want = glyph ? shape_digit(*d, glyph_shape(glyph)) : *d;
+        want = glyph ? shape_digit(text[at], glyph_shape(glyph)) : text[at];
         pixDestroy(&glyph);
-        if (want != *d) {
-            *d = want;
-            fixed++;
+        if (want != text[at] && fixed == NULL) {
+            fixed = fd_strdup(text);
+            if (fixed == NULL) {
+                *st = FD_ERR_NOMEM;
+                break;
+            }
         }
-        d++;
+        if (fixed != NULL) fixed[at] = want;
+        at++;
     }
     pixaDestroy(&sorted);
     pixaDestroy(&pixa);
@@ -944,6 +952,18 @@ static PIX *prepare_ink(PIX *gray, int ix0, int iy0, int ix1, int iy1, int margi
  * fragments of a seal's characters inside empty and zero funds cells read
  * so as 8, 6 and 570, and made two unflagged FUNDS_PARTS errors. */
 #define FD_ALTERED_CONF 50.0
+
+/* out's text was made from the engine's reading engine_text (a digit
+ * rewritten by shape, a point put back): the engine's per-symbol
+ * alternatives were of that reading and go; engine_text becomes the one
+ * alternative, and the confidence is at most that of an altered reading,
+ * so that a check it decides is ocr_suspect. */
+static fd_status keep_engine_reading(fd_ocr_text *out, const char *engine_text)
+{
+    fd_ocr_text_clear_alternatives(out);
+    if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
+    return fd_ocr_text_add_alternative(out, engine_text);
+}
 
 /* Darkest gray (0 = black) that a number's ink reaches on a page that has
  * not faded: printed digits on clean and scan pages reach 0..60. */
@@ -1683,47 +1703,39 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                                     page->page, box, ink_digits, out, dg);
             if (st != FD_OK) goto cleanup;
         }
-        /* A digit the glyph's holes contradict (fix_digit_shapes) is
-         * rewritten; the reading as the engine gave it stays as an
-         * alternative and the confidence drops to that of an altered
-         * reading, so that a check it decides is ocr_suspect. */
+        /* A digit the glyph's holes contradict is rewritten
+         * (fix_digit_shapes, keep_engine_reading). */
         if (st == FD_OK && mode == FD_OCR_NUMBER && ink_digits > 0 &&
             reading_digit_count(out->text) == ink_digits) {
-            char *engine_text = fd_strdup(out->text);
-            if (engine_text == NULL) {
-                st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory reading OCR results");
+            char *fixed = fix_digit_shapes(bin, bx0, by0, bx1 + 1, by1 + 1, out->text, &st);
+            if (fixed != NULL) {
+                char *engine_text = out->text;
+                out->text = fixed;
+                st = keep_engine_reading(out, engine_text);
+                fd_free(engine_text);
+            }
+            if (st != FD_OK) {
+                fd_diag_fail(dg, st, "out of memory reading OCR results");
                 goto cleanup;
             }
-            if (fix_digit_shapes(bin, bx0, by0, bx1 + 1, by1 + 1, out->text) > 0) {
-                fd_ocr_text_clear_alternatives(out);
-                st = fd_ocr_text_add_alternative(out, engine_text);
-                if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
-                if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
-            }
-            fd_free(engine_text);
-            if (st != FD_OK) goto cleanup;
         }
         /* A decimal point the model dropped goes back where the ink has
          * one. With two digits (a score of 1.5 read 15 at 99 % on a clean
-         * page) one speck on the baseline would do the same to a 10: the
-         * reading without the point stays as the alternative and the
-         * confidence is that of an altered reading. */
+         * page) one speck on the baseline would do the same to a 10: there
+         * the reading without the point stays (keep_engine_reading). */
         if (st == FD_OK && mode == FD_OCR_NUMBER && out->text && strlen(out->text) >= 2 &&
             strspn(out->text, "0123456789") == strlen(out->text)) {
-            int k = census_ok ? dropped_point_position(&census, (int)strlen(out->text)) : -1;
-            char *engine_text = k > 0 && strlen(out->text) == 2 ? fd_strdup(out->text) : NULL;
-            if (k > 0 && strlen(out->text) == 2 && engine_text == NULL) st = FD_ERR_NOMEM;
-            if (k > 0 && st == FD_OK) {
+            size_t len = strlen(out->text);
+            int k = census_ok ? dropped_point_position(&census, (int)len) : -1;
+            char engine_text[3] = "";
+            if (k > 0) {
+                if (len == 2) memcpy(engine_text, out->text, sizeof engine_text);
                 st = splice_text(out, (size_t)k, 0, ".");
                 /* The per-symbol alternatives were of the reading without it. */
-                if (st == FD_OK) fd_ocr_text_clear_alternatives(out);
-                if (st == FD_OK && engine_text != NULL) {
-                    st = fd_ocr_text_add_alternative(out, engine_text);
-                    if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
-                }
+                if (st == FD_OK && len == 2) st = keep_engine_reading(out, engine_text);
+                else if (st == FD_OK) fd_ocr_text_clear_alternatives(out);
+                if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
             }
-            if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
-            fd_free(engine_text);
         }
         if (st == FD_OK && mode == FD_OCR_MEASURE) {
             int rel = leading_relation(bin, bx0, by0, bx1 + 1, by1 + 1);
