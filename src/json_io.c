@@ -1859,18 +1859,22 @@ cleanup:
     return st;
 }
 
-typedef enum ocr_field_kind { OCR_STR, OCR_INT } ocr_field_kind;
+typedef enum ocr_field_kind { OCR_STR, OCR_INT, OCR_INT_LIST } ocr_field_kind;
 
 typedef struct ocr_field {
     const char *key;
     ocr_field_kind kind;
     size_t offset;
-    size_t size;   /* OCR_STR: buffer size */
-    long lo, hi;   /* OCR_INT: range */
+    size_t size;         /* OCR_STR: buffer size; OCR_INT_LIST: capacity (ints) */
+    long lo, hi;         /* OCR_INT, OCR_INT_LIST: range of each value */
+    size_t count_offset; /* OCR_INT_LIST: where the number of values goes (size_t) */
 } ocr_field;
 
-#define OCR_S(name) {#name, OCR_STR, offsetof(fd_ocr_config, name), sizeof(((fd_ocr_config *)0)->name), 0, 0}
-#define OCR_I(name, lo, hi) {#name, OCR_INT, offsetof(fd_ocr_config, name), sizeof(int), lo, hi}
+#define OCR_S(name) {#name, OCR_STR, offsetof(fd_ocr_config, name), sizeof(((fd_ocr_config *)0)->name), 0, 0, 0}
+#define OCR_I(name, lo, hi) {#name, OCR_INT, offsetof(fd_ocr_config, name), sizeof(int), lo, hi, 0}
+#define OCR_L(name, lo, hi)                                                                           \
+    {#name, OCR_INT_LIST, offsetof(fd_ocr_config, name),                                             \
+     sizeof(((fd_ocr_config *)0)->name) / sizeof(int), lo, hi, offsetof(fd_ocr_config, n_##name)}
 
 static const ocr_field ocr_fields[] = {
     OCR_S(language),
@@ -1883,6 +1887,10 @@ static const ocr_field ocr_fields[] = {
     OCR_I(pad, 0, 1000),
     OCR_I(line_height, 0, 400),
     OCR_I(number_line_height, 0, 400),
+    OCR_L(reread_line_heights, 4, 400),
+    OCR_L(reread_key_line_heights, 4, 400),
+    OCR_I(reread_below_conf, 0, 100),
+    OCR_I(reread_until_conf, 0, 100),
     OCR_I(max_alternatives, 0, 64),
     OCR_I(alternative_min_conf, 0, 100),
     OCR_S(user_words),
@@ -1919,6 +1927,29 @@ fd_status fd_json_load_ocr_config(const char *path, fd_ocr_config *out, fd_diag 
                 st = rd_fail(&r, r.bad, "longer than %zu bytes", fl->size - 1);
             else
                 memcpy((char *)&tmp + fl->offset, v->valuestring, strlen(v->valuestring) + 1);
+        } else if (fl->kind == OCR_INT_LIST) {
+            int vals[FD_OCR_MAX_REREADS];
+            size_t n = 0;
+            const cJSON *e;
+            if (!cJSON_IsArray(v)) {
+                st = rd_type(&r, "an array of integers", v);
+            } else if ((size_t)cJSON_GetArraySize(v) > fl->size || fl->size > FD_OCR_MAX_REREADS) {
+                st = rd_fail(&r, r.bad, "more than %zu values", fl->size);
+            } else {
+                cJSON_ArrayForEach(e, v)
+                {
+                    long lv = 0;
+                    size_t emark = jp_index(&r.path, n);
+                    st = rd_int_value(&r, e, fl->lo, fl->hi, "an integer", &lv);
+                    jp_pop(&r.path, emark);
+                    if (st != FD_OK) break;
+                    vals[n++] = (int)lv;
+                }
+            }
+            if (st == FD_OK) {
+                memcpy((char *)&tmp + fl->offset, vals, n * sizeof vals[0]);
+                memcpy((char *)&tmp + fl->count_offset, &n, sizeof n);
+            }
         } else {
             long lv = 0;
             st = rd_int_value(&r, v, fl->lo, fl->hi, "an integer", &lv);

@@ -62,6 +62,7 @@ static int ignorable(long cp)
     case '(': case ')': case 0xFF08: case 0xFF09: case ':': case 0xFF1A:
     case '[': case ']': case 0x3010: case 0x3011: case '.': case 0x3002:
     case ',': case 0xFF0C: case 0x3001: case '|': case '_': case '\'': case '"':
+    case 0x2018: case 0x2019: case 0x201C: case 0x201D: /* a rule's remnant read as a quote */
         return 1;
     default:
         return 0;
@@ -526,14 +527,14 @@ static void set_number(fd_num *dst, const field_read *fr, int percent)
 }
 
 /* Where a spelling of lab stands inside text: the best window of text (as
- * many code points as the spelling, ignorable ones left out) with
- * similarity at least min_sim. *before and *after get copies of the text
+ * many code points as the spelling, ignorable ones left out; at_start: the
+ * window that opens text only) with similarity at least min_sim. *before and *after get copies of the text
  * before and after that window, ignorable code points trimmed from their
  * ends (either may be ""). 1 when found, 0 when not, -1 out of memory.
  * For a label and its value read as one cell: the rule between them was
  * lost (a faded short rule, a seal's suppression). */
-static int split_at_label(const fd_label *lab, const char *text, double min_sim, char **before,
-                          char **after)
+static int split_at_label(const fd_label *lab, const char *text, double min_sim, int at_start,
+                          char **before, char **after)
 {
     long t[MATCH_MAX_CP], v[MATCH_MAX_CP];
     size_t start[MATCH_MAX_CP], end[MATCH_MAX_CP], nt = 0, k, w;
@@ -553,7 +554,7 @@ static int split_at_label(const fd_label *lab, const char *text, double min_sim,
     for (k = 0; lab && k < lab->n_variants; k++) {
         size_t nv = label_codepoints(lab->variants[k], v, MATCH_MAX_CP);
         if (nv == 0 || nv > nt) continue;
-        for (w = 0; w + nv <= nt; w++) {
+        for (w = 0; w + nv <= nt && (w == 0 || !at_start); w++) {
             double sim = similarity_cp(t + w, nv, v, nv);
             if (sim >= best && (!found || sim > best)) {
                 best = sim;
@@ -724,8 +725,33 @@ done:
  * match's 0.6: the window is chosen among many. */
 #define FD_SPLIT_LABEL_SIM 0.75
 
+/* The header label (项目名称, 主管部门, 实施单位) whose spelling opens
+ * text with more text after it, or NULL: a label and its value read as one
+ * cell, the rule between them lost. */
+static const fd_label *leading_header_label(const mapper *mp, const char *text, fd_status *st)
+{
+    static const char *const keys[] = {"project_name", "department", "implementing_unit"};
+    size_t i;
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const fd_label *lab = fd_form_model_find(mp->model, keys[i]);
+        char *before = NULL, *after = NULL;
+        int split = split_at_label(lab, text, FD_SPLIT_LABEL_SIM, 1, &before, &after);
+        int found = split > 0 && before[0] == '\0' && after[0] != '\0';
+        fd_free(before);
+        fd_free(after);
+        if (split < 0) {
+            *st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        if (found) return lab;
+    }
+    return NULL;
+}
+
+/* first_holds_value: cells[0] holds first's label and its value
+ * (leading_header_label). */
 static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const size_t *cells,
-                                  size_t n, const fd_label *first)
+                                  size_t n, const fd_label *first, int first_holds_value)
 {
     fd_form *f = b->form;
     field_read fr;
@@ -750,10 +776,19 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
                 !key_is(lab, "implementing_unit")) {
                 /* 实施单位 and its value read as one cell */
                 split = f->implementing_unit == NULL
-                            ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, &before, &after)
+                            ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, 0, &before, &after)
                             : 0;
+                if (split > 0 && before[0] == '\0' && after[0] != '\0') {
+                    /* read again as a value, with more care than a label */
+                    fd_free(before);
+                    fd_free(after);
+                    before = after = NULL;
+                    st = read_field(mp, gi, cells[k], FD_KIND_KEY, &fr);
+                    split = st == FD_OK ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, 0, &before, &after)
+                                        : 0;
+                }
                 if (split < 0) st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
-                else if (split > 0 && before[0] == '\0' && after[0] != '\0')
+                else if (st == FD_OK && split > 0 && before[0] == '\0' && after[0] != '\0')
                     st = set_text_piece(f, &f->implementing_unit, "/implementing_unit", &fr, after);
                 fd_free(before);
                 fd_free(after);
@@ -770,24 +805,42 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
             dst = &f->implementing_unit;
             path = "/implementing_unit";
         }
+        if (dst != NULL && k == 0 && first_holds_value) {
+            st = read_field(mp, gi, cells[0], FD_KIND_KEY, &fr);
+            if (st != FD_OK) break;
+            split = split_at_label(lab, fr.text, FD_SPLIT_LABEL_SIM, 1, &before, &after);
+            if (split < 0) st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
+            else if (split > 0 && before[0] == '\0' && after[0] != '\0')
+                st = set_text_piece(f, dst, path, &fr, after);
+            fd_free(before);
+            fd_free(after);
+            continue;
+        }
         if (dst == NULL || k + 1 >= n) continue;
         /* A sliver between two rules a few pixels apart (the label's rule
          * and the value's, drawn by two blocks) is no cell of its own: the
          * value is in the cell after it. */
         while (k + 2 < n && is_sliver(&mp->grids[gi].cells[cells[k + 1]])) k++;
-        st = read_field(mp, gi, cells[k + 1], FD_KIND_TEXT, &fr);
+        st = read_field(mp, gi, cells[k + 1], FD_KIND_KEY, &fr);
         if (st != FD_OK) break;
         /* The department's value, 实施单位 and its value read as one cell:
          * the rules between them were lost. */
         split = key_is(lab, "department") && f->implementing_unit == NULL
-                    ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, &before, &after)
+                    ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, 0, &before, &after)
                     : 0;
         if (split < 0) {
             st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
         } else if (split > 0 && before[0] != '\0') {
             st = set_text_piece(f, dst, path, &fr, before);
-            if (st == FD_OK && after[0] != '\0')
+            if (st == FD_OK && after[0] != '\0') {
                 st = set_text_piece(f, &f->implementing_unit, "/implementing_unit", &fr, after);
+            } else if (st == FD_OK && k + 2 < n) {
+                /* Only the label joined the department's value: the
+                 * unit's value is the cell after. */
+                k++;
+                st = read_field(mp, gi, cells[k + 1], FD_KIND_KEY, &fr);
+                if (st == FD_OK) st = set_text(f, &f->implementing_unit, "/implementing_unit", &fr);
+            }
         } else {
             st = set_text(f, dst, path, &fr);
         }
@@ -1019,7 +1072,7 @@ static fd_status goals_text_row(mapper *mp, size_t gi, form_build *b, const size
         int is_exp = b->goal_expected.set && overlap(r, b->goal_expected) > 0.5 * (r.x1 - r.x0);
         int is_act = b->goal_actual.set && overlap(r, b->goal_actual) > 0.5 * (r.x1 - r.x0);
         if (!is_exp && !is_act) continue;
-        st = read_field(mp, gi, cells[k], FD_KIND_TEXT, &fr);
+        st = read_field(mp, gi, cells[k], FD_KIND_PROSE, &fr);
         if (st != FD_OK) break;
         st = is_exp ? set_text(f, &f->goals_expected, "/goals/expected", &fr)
                     : set_text(f, &f->goals_actual, "/goals/actual", &fr);
@@ -1192,6 +1245,8 @@ static fd_status indicator_row(mapper *mp, size_t gi, form_build *b, int row, in
             kind = FD_KIND_MEASURE;
         } else if (r == R_WEIGHT || r == R_SCORE) {
             kind = FD_KIND_AMOUNT;
+        } else if (r == R_REASON) {
+            kind = FD_KIND_PROSE;
         }
         st = read_field(mp, gi, (size_t)ci, kind, &rr.f[r]);
     }
@@ -1296,7 +1351,7 @@ static fd_status map_page(mapper *mp, size_t gi)
 {
     const fd_grid *g = &mp->grids[gi];
     form_build *b = current_build(mp);
-    field_read first, pre;
+    field_read first, pre, probe;
     size_t *cells = NULL;
     fd_status st = FD_OK;
     int row, n_rows = g->n_ys > 1 ? (int)g->n_ys - 1 : 0;
@@ -1308,6 +1363,7 @@ static fd_status map_page(mapper *mp, size_t gi)
 
     memset(&first, 0, sizeof first);
     memset(&pre, 0, sizeof pre);
+    memset(&probe, 0, sizeof probe);
     if (g->n_cells == 0) goto done;
     cells = fd_malloc(g->n_cells * sizeof *cells);
     if (cells == NULL) {
@@ -1358,6 +1414,7 @@ static fd_status map_page(mapper *mp, size_t gi)
     for (row = 0; row < n_rows && st == FD_OK; row++) {
         size_t n = row_cells(g, row, cells, g->n_cells), from = 0;
         const fd_label *lab;
+        int label_holds_value;
         if (n == 0) continue;
 
         if (b != NULL && b->have_ind && first_ind_row >= 0 && !b->total_done) {
@@ -1428,6 +1485,23 @@ static fd_status map_page(mapper *mp, size_t gi)
         st = read_field(mp, gi, cells[0], FD_KIND_LABEL, &first);
         if (st != FD_OK) break;
         lab = match_label(mp, NULL, first.text, 0.6);
+        label_holds_value = 0;
+        if (lab == NULL && (b == NULL || !b->have_funds)) {
+            lab = leading_header_label(mp, first.text, &st);
+            if (st != FD_OK) break;
+            label_holds_value = lab != NULL;
+        }
+        /* 主管部门 unreadable (under a seal): the row whose later cell is
+         * 实施单位 is the department's. */
+        if (lab == NULL && b != NULL && !b->have_funds && b->form->department == NULL && n >= 3) {
+            size_t k;
+            for (k = 2; k < n && lab == NULL && st == FD_OK; k++) {
+                st = read_field(mp, gi, cells[k], FD_KIND_LABEL, &probe);
+                if (st == FD_OK && key_is(match_label(mp, NULL, probe.text, 0.6), "implementing_unit"))
+                    lab = fd_form_model_find(mp->model, "department");
+            }
+            if (st != FD_OK) break;
+        }
         from = 1;
         fd_log(mp->dg, FD_LOG_DEBUG, "page %d row %d: \"%s\" → %s", g->page, row, first.text,
                lab ? lab->key : "(no label)");
@@ -1498,7 +1572,7 @@ static fd_status map_page(mapper *mp, size_t gi)
         if (b == NULL) continue; /* not a form (yet): nothing to attach the row to */
 
         if (key_is(lab, "project_name") || key_is(lab, "department") || key_is(lab, "implementing_unit")) {
-            st = header_value_row(mp, gi, b, cells, n, lab);
+            st = header_value_row(mp, gi, b, cells, n, lab, label_holds_value);
             page_used = 1;
         } else if (key_is(lab, "funds.block")) {
             st = funds_header_row(mp, gi, b, cells, n, from);
@@ -1559,6 +1633,7 @@ done:
                                    "page %d: no table found", g->page);
     }
     field_clear(&first);
+    field_clear(&probe);
     field_clear(&pre);
     fd_free(cells);
     return st;

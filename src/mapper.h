@@ -16,7 +16,9 @@
 /* What a cell is expected to hold; the reader picks its OCR mode from it. */
 typedef enum fd_cell_kind {
     FD_KIND_LABEL = 0,   /* a label or short text, one line */
-    FD_KIND_TEXT,        /* free text, possibly wrapped */
+    FD_KIND_TEXT,        /* an indicator's name, possibly wrapped: read with care */
+    FD_KIND_PROSE,       /* a sentence (偏差原因, 年度总体目标): one reading */
+    FD_KIND_KEY,         /* a header value (项目名称, 主管部门, 实施单位): read with most care */
     FD_KIND_AMOUNT,      /* amount, weight, score */
     FD_KIND_PERCENT,     /* 执行率 */
     FD_KIND_MEASURE      /* 年度指标值 / 实际完成值 */

@@ -49,6 +49,15 @@ void fd_ocr_config_default(fd_ocr_config *cfg)
     cfg->pad = 4;
     cfg->line_height = 24;
     cfg->number_line_height = 30;
+    {
+        static const int reread[] = {32, 40}, reread_key[] = {20, 28, 48};
+        memcpy(cfg->reread_line_heights, reread, sizeof reread);
+        cfg->n_reread_line_heights = sizeof reread / sizeof reread[0];
+        memcpy(cfg->reread_key_line_heights, reread_key, sizeof reread_key);
+        cfg->n_reread_key_line_heights = sizeof reread_key / sizeof reread_key[0];
+    }
+    cfg->reread_below_conf = 86;
+    cfg->reread_until_conf = 90;
     cfg->max_alternatives = 4;
     cfg->alternative_min_conf = 25;
 }
@@ -336,7 +345,9 @@ static void set_mode(const fd_ocr_engine *eng, tess_slot *slot, fd_ocr_mode mode
     if (slot->mode_set && slot->last_mode == mode) return;
     whitelist[0] = '\0';
     switch (mode) {
-    case FD_OCR_LINE: psm = PSM_SINGLE_LINE; break;
+    case FD_OCR_LINE:
+    case FD_OCR_LINE_ONCE:
+    case FD_OCR_LINE_KEY: psm = PSM_SINGLE_LINE; break;
     case FD_OCR_RAW_LINE: psm = PSM_RAW_LINE; break;
     case FD_OCR_BLOCK: psm = PSM_SINGLE_BLOCK; break;
     case FD_OCR_NUMBER_WORD: psm = PSM_SINGLE_WORD; /* fall through */
@@ -1403,6 +1414,38 @@ static fd_status reread_digit_count(fd_ocr_engine *eng, tess_slot *slot, PIX *gr
     return st;
 }
 
+/* line holds the reading of the text line [lx0,lx1)×[ly0,ly1) at the
+ * configured line height; reads it again at the reread heights of the
+ * configuration (fd_ocr_config; key: the key value's too) and keeps the
+ * most confident non-blank reading. Callers decide whether it is worth
+ * it. */
+static fd_status reread_line(fd_ocr_engine *eng, PIX *gray, int lx0, int ly0, int lx1, int ly1,
+                             int margin, const int cell[4], int dpi, int key, int page,
+                             const int box[4], fd_ocr_text *line, fd_diag *dg)
+{
+    fd_status st = FD_OK;
+    size_t n = eng->cfg.n_reread_line_heights + (key ? eng->cfg.n_reread_key_line_heights : 0), i;
+    for (i = 0; i < n && st == FD_OK && line->conf < (double)eng->cfg.reread_until_conf; i++) {
+        fd_ocr_text other;
+        int height = i < eng->cfg.n_reread_line_heights
+                         ? eng->cfg.reread_line_heights[i]
+                         : eng->cfg.reread_key_line_heights[i - eng->cfg.n_reread_line_heights];
+        PIX *img = prepare_ink(gray, lx0, ly0, lx1, ly1, margin, cell[0], cell[1], cell[2], cell[3],
+                               ly1 - ly0, height);
+        memset(&other, 0, sizeof other);
+        if (img == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory preparing a cell for OCR");
+        st = recognize(eng, &eng->text, img, dpi, FD_OCR_LINE, page, box, &other, dg);
+        pixDestroy(&img);
+        if (st == FD_OK && !blank(other.text) && other.conf > line->conf) {
+            fd_ocr_text t = *line;
+            *line = other;
+            other = t;
+        }
+        fd_ocr_text_clear(&other);
+    }
+    return st;
+}
+
 fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int box[4],
                       fd_ocr_mode mode, fd_ocr_text *out, fd_diag *dg)
 {
@@ -1498,7 +1541,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         }
     }
 
-    if (mode == FD_OCR_LINE || mode == FD_OCR_BLOCK || mode == FD_OCR_RAW_LINE) {
+    if (mode == FD_OCR_LINE || mode == FD_OCR_LINE_ONCE || mode == FD_OCR_LINE_KEY || mode == FD_OCR_BLOCK ||
+        mode == FD_OCR_RAW_LINE) {
         /* Text: one engine call per text line. Tesseract's block mode
          * misreads centred wrapped labels; lines cut out here do not. */
         int top[MAX_TEXT_LINES], bottom[MAX_TEXT_LINES], n, k;
@@ -1540,6 +1584,15 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                  * a comma it adds at the end of a cell's last line goes. */
                 if (st == FD_OK && !has_word_char(line.text)) line.text[0] = '\0';
                 if (st == FD_OK && k == n - 1) strip_trailing_comma(line.text);
+            }
+            /* Not for junk (a rule's remnant read as '|'): at other
+             * scales it becomes characters. */
+            if (st == FD_OK && mode != FD_OCR_LINE_ONCE && has_word_char(line.text) &&
+                line.conf < (double)eng->cfg.reread_below_conf) {
+                int cell[4];
+                cell[0] = x0, cell[1] = y0, cell[2] = x1, cell[3] = y1;
+                st = reread_line(eng, gray, lx0, top[k], lx1, bottom[k], text_margin, cell, dpi,
+                                 mode == FD_OCR_LINE_KEY, page->page, box, &line, dg);
             }
             pixDestroy(&framed);
             /* A vertical stroke read as '|' is a ruling line's remnant at

@@ -16,11 +16,16 @@ typedef enum fd_ocr_mode {
     FD_OCR_NUMBER,       /* digits , . % and signs only */
     FD_OCR_MEASURE,      /* number with operator and unit: = > < ≥ ≤ digits and unit characters */
     FD_OCR_RAW_LINE,     /* one line of text, taken as it is (no line finding): a fallback */
-    FD_OCR_NUMBER_WORD   /* a number read as one word: the module's own last try for a number
+    FD_OCR_NUMBER_WORD,  /* a number read as one word: the module's own last try for a number
                             cell that read as nothing (callers use FD_OCR_NUMBER) */
+    FD_OCR_LINE_ONCE,    /* FD_OCR_LINE at one scale only: a first look that another mode
+                            checks (a measure cell's words, a number cell's dash), a label */
+    FD_OCR_LINE_KEY      /* FD_OCR_LINE read again at more scales still: a header value */
 } fd_ocr_mode;
 
 /* OCR configuration, from models/ocr.json (loaded by the JSON module). */
+#define FD_OCR_MAX_REREADS 8
+
 typedef struct fd_ocr_config {
     char language[32];          /* text cells: "chi_sim" */
     char number_language[32];   /* number cells: "eng" (reads % and digits better); "" = language */
@@ -32,6 +37,19 @@ typedef struct fd_ocr_config {
     int pad;                    /* pixels cut off each side inside the ruling lines */
     int line_height;            /* px a text line's ink is scaled to for the engine; 0 = as scanned */
     int number_line_height;     /* the same for number and measure cells (digits are shorter than CJK) */
+    /* A line of FD_OCR_LINE (FD_OCR_BLOCK) read under reread_below_conf
+     * (0–100) is read again scaled to each of reread_line_heights px in
+     * turn (FD_OCR_LINE_KEY: then also to each of reread_key_line_heights),
+     * until a reading reaches reread_until_conf; the most confident
+     * reading wins. At 24 px the engine misreads rare glyphs of place
+     * names (窑 as 窗, 滨 as 演) that it reads right at another scale, and
+     * says so with a low confidence. Empty lists: one reading. */
+    int reread_line_heights[FD_OCR_MAX_REREADS];
+    size_t n_reread_line_heights;
+    int reread_key_line_heights[FD_OCR_MAX_REREADS];
+    size_t n_reread_key_line_heights;
+    int reread_below_conf;
+    int reread_until_conf;
     int max_alternatives;       /* alternative readings kept per value */
     int alternative_min_conf;   /* a symbol's other choice counts from this confidence (0–100) */
     char user_words[512];       /* path of a word list (vocabulary), "" none */

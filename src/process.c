@@ -120,6 +120,7 @@ enum { KIND_CLASS_TEXT = 0, KIND_CLASS_NUMBER, KIND_CLASS_MEASURE, KIND_CLASSES 
  * the same cell more than once (a row label, then its value). */
 typedef struct cached_reading {
     int done;
+    int care;          /* text: how it was read (text_care); a kind that wants more reads again */
     fd_ocr_text text;
 } cached_reading;
 
@@ -152,10 +153,21 @@ static int kind_class(fd_cell_kind kind)
     case FD_KIND_PERCENT: return KIND_CLASS_NUMBER;
     case FD_KIND_MEASURE: return KIND_CLASS_MEASURE;
     case FD_KIND_LABEL:
-    case FD_KIND_TEXT: break;
+    case FD_KIND_TEXT:
+    case FD_KIND_PROSE:
+    case FD_KIND_KEY: break;
     }
     return KIND_CLASS_TEXT;
 }
+
+/* How much care a text cell's reading gets (an index into text_mode): a
+ * label or a sentence one reading, a name more, a header value most. */
+static int text_care(fd_cell_kind kind)
+{
+    return kind == FD_KIND_KEY ? 2 : kind == FD_KIND_TEXT ? 1 : 0;
+}
+
+static const fd_ocr_mode text_mode[3] = {FD_OCR_LINE_ONCE, FD_OCR_LINE, FD_OCR_LINE_KEY};
 
 static int has_digit(const char *s)
 {
@@ -224,12 +236,13 @@ static fd_status add_percent_digit_alternative(fd_ocr_text *t)
 
 /* Reads box in the mode that suits the kind, with a second reading where
  * the first does not make a value of that kind. */
-static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4], int cls,
-                          fd_ocr_text *out, fd_diag *dg)
+static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4],
+                          fd_cell_kind kind, fd_ocr_text *out, fd_diag *dg)
 {
     fd_ocr_engine *eng = *rc->env->engine;
     fd_ocr_text again;
     fd_status st;
+    int cls = kind_class(kind);
     memset(&again, 0, sizeof again);
     if (cls == KIND_CLASS_NUMBER) {
         fd_num n;
@@ -254,7 +267,7 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
             }
         }
         /* Not a number with the digit alphabet: perhaps a dash or a word. */
-        st = fd_ocr_read(eng, img, box, FD_OCR_LINE, &again, dg);
+        st = fd_ocr_read(eng, img, box, FD_OCR_LINE_ONCE, &again, dg);
         if (st == FD_OK && (fd_text_is_null(again.text) || !has_digit(again.text))) {
             fd_ocr_text_clear(out);
             *out = again;
@@ -267,7 +280,7 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         /* Qualitative targets (规范, 全年 …) need the full alphabet; a
          * reading that is not all CJK (digits, %, a stray '?') is read again
          * in measure mode. */
-        st = fd_ocr_read(eng, img, box, FD_OCR_LINE, out, dg);
+        st = fd_ocr_read(eng, img, box, FD_OCR_LINE_ONCE, out, dg);
         if (st != FD_OK || out->empty || all_cjk(out->text)) return st;
         st = fd_ocr_read(eng, img, box, FD_OCR_MEASURE, &again, dg);
         if (st == FD_OK && has_digit(again.text)) {
@@ -299,7 +312,7 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         fd_ocr_text_clear(&again);
         return st;
     }
-    return fd_ocr_read(eng, img, box, FD_OCR_LINE, out, dg);
+    return fd_ocr_read(eng, img, box, text_mode[text_care(kind)], out, dg);
 }
 
 static fd_status reader_cb(void *user, size_t page_index, size_t cell_index, fd_cell_kind kind,
@@ -316,6 +329,12 @@ static fd_status reader_cb(void *user, size_t page_index, size_t cell_index, fd_
                             ps->grid.page);
     if (cell_index == FD_CELL_PREAMBLE) cls = KIND_CLASS_TEXT;
     cr = &ps->cache[slot * KIND_CLASSES + (size_t)cls];
+    /* A cell read as a label or a sentence, now wanted as a value: read
+     * again, with the care the value wants. */
+    if (cr->done && cls == KIND_CLASS_TEXT && cell_index != FD_CELL_PREAMBLE && cr->care < text_care(kind)) {
+        fd_ocr_text_clear(&cr->text);
+        cr->done = 0;
+    }
     if (!cr->done) {
         if (*rc->env->engine == NULL) {
             st = fd_ocr_create(rc->env->ocr_config, rc->env->engine, dg);
@@ -331,7 +350,8 @@ static fd_status reader_cb(void *user, size_t page_index, size_t cell_index, fd_
                 st = fd_ocr_read(*rc->env->engine, &ps->image, box, FD_OCR_BLOCK, &cr->text, dg);
             }
         } else {
-            st = read_box(rc, &ps->image, ps->grid.cells[cell_index].box, cls, &cr->text, dg);
+            st = read_box(rc, &ps->image, ps->grid.cells[cell_index].box, kind, &cr->text, dg);
+            cr->care = text_care(kind);
         }
         if (st != FD_OK) return st;
         cr->done = 1;

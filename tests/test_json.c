@@ -867,6 +867,24 @@ static void test_ocr_config(void)
     T_EQ_INT(cfg.min_cell_ink, def.min_cell_ink);
     T_EQ_INT(cfg.pad, def.pad);
     T_EQ_INT(cfg.max_alternatives, def.max_alternatives);
+    T_EQ_INT(cfg.n_reread_line_heights, def.n_reread_line_heights);
+    T_CHECK(memcmp(cfg.reread_line_heights, def.reread_line_heights, sizeof def.reread_line_heights) == 0);
+    T_EQ_INT(cfg.n_reread_key_line_heights, def.n_reread_key_line_heights);
+    T_CHECK(memcmp(cfg.reread_key_line_heights, def.reread_key_line_heights,
+                   sizeof def.reread_key_line_heights) == 0);
+    T_EQ_INT(cfg.reread_below_conf, def.reread_below_conf);
+    T_EQ_INT(cfg.reread_until_conf, def.reread_until_conf);
+
+    /* A list replaces the default one whole; [] turns rereading off. */
+    path = write_temp("ocr.json", "{\"reread_line_heights\":[30, 36]}");
+    cfg = def;
+    T_EQ_INT(fd_json_load_ocr_config(path, &cfg, &dg), FD_OK);
+    T_EQ_INT(cfg.n_reread_line_heights, 2);
+    T_EQ_INT(cfg.reread_line_heights[0], 30);
+    T_EQ_INT(cfg.reread_line_heights[1], 36);
+    path = write_temp("ocr.json", "{\"reread_line_heights\":[]}");
+    T_EQ_INT(fd_json_load_ocr_config(path, &cfg, &dg), FD_OK);
+    T_EQ_INT(cfg.n_reread_line_heights, 0);
 
     /* Keys left out keep the caller's values. */
     path = write_temp("ocr.json", "{\"language\":\"eng\",\"pad\":7,\"_comment\":\"x\"}");
@@ -888,6 +906,10 @@ static void test_ocr_config(void)
             {"{\"max_alternatives\":65}", "/max_alternatives: expected an integer in [0, 64]"},
             {"{\"language\":\"0123456789012345678901234567890123\"}", "/language: longer than 31 bytes"},
             {"{\"language\":null}", "/language: expected a string, got null"},
+            {"{\"reread_line_heights\":32}", "/reread_line_heights: expected an array of integers, got number"},
+            {"{\"reread_line_heights\":[32,\"x\"]}", "/reread_line_heights/1: expected an integer, got string"},
+            {"{\"reread_line_heights\":[32,2]}", "/reread_line_heights/1: expected an integer in [4, 400], got 2"},
+            {"{\"reread_line_heights\":[20,20,20,20,20,20,20,20,20]}", "/reread_line_heights: more than 8 values"},
         };
         size_t i;
         for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {

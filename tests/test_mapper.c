@@ -258,7 +258,8 @@ static fd_status oracle_reader(void *user, size_t page_index, size_t cell_index,
         out->text = "\u5206";
         out->conf = 14.0;
     }
-    if (noise_text && kind == FD_KIND_TEXT && cell_index != FD_CELL_PREAMBLE && out->text[0] == '\0') {
+    if (noise_text && (kind == FD_KIND_TEXT || kind == FD_KIND_PROSE) && cell_index != FD_CELL_PREAMBLE &&
+        out->text[0] == '\0') {
         out->text = noise_text;
         out->conf = noise_conf;
     }
@@ -416,7 +417,9 @@ static void sliver_in_funds_header(truth_page *tp)
     }
 }
 
-static int unit_joined; /* 1: 实施单位 with its value; 2: with the department's value too */
+static int unit_joined; /* 1: 实施单位 with its value; 2: with the department's value too;
+                           3: 主管部门 (misread) with its value; 4: 实施单位 with the
+                           department's value only; 5: 主管部门 unreadable, nothing joined */
 
 /* The short rules around the 实施单位 label lost (faded, or taken with a
  * seal): the label and the cells beside it read as one cell. */
@@ -424,11 +427,26 @@ static void join_unit_label(truth_page *tp)
 {
     size_t i, first, k, count, len = 1;
     char *joined;
+    const char *label = unit_joined == 3 || unit_joined == 5 ? "\u4e3b\u7ba1\u90e8\u95e8"  /* 主管部门 */
+                                                             : "\u5b9e\u65bd\u5355\u4f4d"; /* 实施单位 */
     for (i = 0; i < tp->grid.n_cells; i++)
-        if (strcmp(tp->texts[i], "\u5b9e\u65bd\u5355\u4f4d") == 0) break; /* 实施单位 */
-    if (i == 0 || i + 1 >= tp->grid.n_cells) return;
-    first = unit_joined == 2 ? i - 1 : i;
-    count = i + 2 - first;
+        if (strcmp(tp->texts[i], label) == 0) break;
+    if (i + 1 >= tp->grid.n_cells || (i == 0 && unit_joined != 3 && unit_joined != 5)) return;
+    if (unit_joined == 5) {
+        free(tp->texts[i]);
+        tp->texts[i] = strdup("\u4e3b\u660c\u90e8\u7ad9"); /* 主昌部站: half of it right */
+        T_CHECK(tp->texts[i] != NULL);
+        return;
+    }
+    if (unit_joined == 3) {
+        /* 管 misread 答, the rule between label and value read as a quote */
+        free(tp->texts[i]);
+        tp->texts[i] = strdup("\u4e3b\u7b54\u90e8\u95e8\u201d"); /* 主答部门” */
+        T_CHECK(tp->texts[i] != NULL);
+        if (tp->texts[i] == NULL) return;
+    }
+    first = unit_joined == 2 || unit_joined == 4 ? i - 1 : i;
+    count = (unit_joined == 4 ? i + 1 : i + 2) - first;
     for (k = first; k < first + count; k++) len += strlen(tp->texts[k]) + 1;
     joined = malloc(len);
     T_CHECK(joined != NULL);
@@ -884,10 +902,13 @@ int main(void)
 
     /* 实施单位 read in one cell with its value, then also with the
      * department's value (the short rules around the label lost): the
-     * fields are split at the label. */
+     * fields are split at the label. So is 主管部门, misread, in one cell
+     * with its value: the row is still the department's. 实施单位 with the
+     * department's value alone: the unit's value is the next cell. 主管部门
+     * unreadable: the row holding 实施单位 is the department's. */
     {
         int mode;
-        for (mode = 1; mode <= 2; mode++) {
+        for (mode = 1; mode <= 5; mode++) {
             int flag = 0;
             unit_joined = mode;
             T_EQ_INT(map_demo_with(&flag, &model), 0);

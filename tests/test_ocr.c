@@ -169,7 +169,10 @@ int main(void)
      * a gray seal's strokes cross into from the cell's sides (175 DPI,
      * doc008 page 3: read as nothing before clear_of_sides), and a 3
      * under the seal's star, which read as 5 at 88 % before its reading
-     * without the strokes from the sides was weighed against it. */
+     * without the strokes from the sides was weighed against it; an
+     * indicator name of a clean page (--seed 4242, doc006 page 3) that
+     * reads 采购应和急物资数量 at 84 % scaled to 24 px and right at 32 px
+     * (the reread of a text line read under reread_below_conf). */
     total = exact = numeric_total = numeric_exact = 0;
     fd_snprintf(line, sizeof line, "%s/scan_cases.tsv", dir);
     cases = fopen(line, "r");

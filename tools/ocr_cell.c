@@ -57,6 +57,7 @@ static int run_list(const char *path, const char *list)
     setMsgSeverity(L_SEVERITY_NONE);
     fd_diag_init(&dg);
     fd_ocr_config_default(&cfg);
+    if (getenv("FD_LINE_HEIGHT")) cfg.line_height = (int)strtol(getenv("FD_LINE_HEIGHT"), NULL, 10);
     memset(&pg, 0, sizeof pg);
     if (fp == NULL || fd_ocr_create(&cfg, &eng, &dg) != FD_OK) {
         fprintf(stderr, "cannot start: %s\n", dg.message);
@@ -73,6 +74,7 @@ static int run_list(const char *path, const char *list)
         squeeze(want);
         if (strcmp(mode_s, "number") == 0) mode = FD_OCR_NUMBER;
         else if (strcmp(mode_s, "measure") == 0) mode = FD_OCR_MEASURE;
+        else if (strcmp(mode_s, "once") == 0) mode = FD_OCR_LINE_ONCE;
         if (page != cur) {
             fd_page_image_clear(&pg);
             if (load_page(path, page, &pg, &dg) != 0) {
@@ -86,6 +88,7 @@ static int run_list(const char *path, const char *list)
         total++;
         if (strcmp(out.text, want) == 0) exact++;
         else printf("  p%d %d,%d: \"%s\" want \"%s\"\n", page, box[0], box[1], out.text, want);
+        if (getenv("FD_ALL")) printf("R\t%d\t%d\t%d\t%.1f\t%s\t%s\n", page, box[0], box[1], out.conf, out.text, want);
         fd_ocr_text_clear(&out);
     }
     fclose(fp);
