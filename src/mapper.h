@@ -26,8 +26,9 @@ typedef enum fd_cell_kind {
 
 #define FD_CELL_PREAMBLE ((size_t)-1) /* the region above the table: title, year */
 
-/* One reading of a cell, owned by the reader (valid until the mapper
- * returns). */
+/* One reading of a cell, owned by the reader (valid until the reader is
+ * called again: a cell wanted with more care than it was read with is read
+ * again). */
 typedef struct fd_cell_reading {
     const char *text;                 /* "" for an empty cell */
     double conf;                      /* 0–100 */

@@ -9,7 +9,10 @@
  * formdig_ocr_cell FILE --list LIST: LIST has lines "PAGE MODE X Y W H\tTEXT";
  * each box is read and compared with TEXT (whitespace removed); prints the
  * misreads and the share read exactly. For comparing reading strategies on
- * many cells with one engine.
+ * many cells with one engine. MODE may also be "once" (a text line at one
+ * scale, no rereads). Environment: FD_LINE_HEIGHT=N reads text lines
+ * scaled to N px; FD_ALL=1 also prints every reading as
+ * "R\tPAGE\tX\tY\tCONF\tTEXT\tWANT" (how the reread heights were chosen).
  */
 #include "ocr.h"
 
