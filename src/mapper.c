@@ -1122,34 +1122,34 @@ static fd_status indicator_header_by_shape(mapper *mp, size_t gi, form_build *b,
     return st;
 }
 
-/* The indicator header cut short after 三级指标: the rule between it and
- * the long goal text above faded away right of 三级指标, and the goal text
- * cell swallowed the header's other cells (年度指标值 … 偏差原因). When
- * the labels read end with 三级指标 (a level label before it, in order)
- * and the row has no cell right of it but slivers, the columns right of
- * it are the cells of the next row right of the name column, in printed
- * order, if there are exactly as many. found and at get them (at: -2, no
- * cell of this row). Returns how many columns were placed. */
-static int columns_from_next_row(const fd_grid *g, const size_t *cells, size_t n, col_range *found,
-                                 long *at)
+/* The indicator header cut short after 三级指标 (or a later column): the
+ * rule between it and the long goal text above faded away right of it,
+ * and the goal text cell swallowed the header's other cells (年度指标值 …
+ * 偏差原因). When the labels read end with the role last (a level label
+ * before it, in order) and the row has no cell right of it but slivers,
+ * the columns right of it are the cells of the next row right of it, in
+ * printed order, if there are exactly as many. found and at get them (at:
+ * -2, no cell of this row). Returns how many columns were placed. */
+static int columns_from_next_row(const fd_grid *g, const size_t *cells, size_t n, int last,
+                                 col_range *found, long *at)
 {
-    const fd_cell *name = &g->cells[cells[at[R_NAME]]];
-    size_t k, i, m = 0;
+    const fd_cell *end = &g->cells[cells[at[last]]];
+    size_t k, i, m = 0, want = (size_t)(R_COUNT - last - 1);
     long pick[R_COUNT];
-    int next_row = name->row + name->rowspan, r;
-    for (k = (size_t)at[R_NAME] + 1; k < n; k++)
+    int next_row = end->row + end->rowspan, r;
+    for (k = (size_t)at[last] + 1; k < n; k++)
         if (!is_sliver(&g->cells[cells[k]])) return 0;
     if (at[R_LEVEL1] < 0 && at[R_LEVEL2] < 0) return 0;
     for (i = 0; i < g->n_cells; i++) {
         const fd_cell *c = &g->cells[i];
         if (c->row != next_row || is_sliver(c)) continue;
-        if (cell_range(g, c).x0 < found[R_NAME].x1 - 0.01) continue; /* 1 % of the table's width */
-        if (m == R_COUNT - R_TARGET) return 0; /* more cells than columns */
+        if (cell_range(g, c).x0 < found[last].x1 - 0.01) continue; /* 1 % of the table's width */
+        if (m == want) return 0; /* more cells than columns */
         pick[m++] = (long)i;
     }
-    if (m != R_COUNT - R_TARGET) return 0;
-    for (r = R_TARGET; r < R_COUNT; r++) {
-        found[r] = cell_range(g, &g->cells[pick[r - R_TARGET]]);
+    if (m != want || m == 0) return 0;
+    for (r = last + 1; r < R_COUNT; r++) {
+        found[r] = cell_range(g, &g->cells[pick[r - last - 1]]);
         at[r] = -2;
     }
     return (int)m;
@@ -1168,7 +1168,7 @@ static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, cons
     const fd_grid *g = &mp->grids[gi];
     col_range found[R_COUNT];
     long at[R_COUNT];
-    int r, count = 0, in_order = 1;
+    int r, count = 0, in_order = 1, last_role = -1;
     long last = -1;
     fd_status st = match_header_cells(mp, gi, cells, n, 0, "ind.col.", 0.5, role_key, R_COUNT, found,
                                       at, &count);
@@ -1178,9 +1178,10 @@ static fd_status indicator_header_row(mapper *mp, size_t gi, form_build *b, cons
         if (at[r] < 0) continue;
         if (at[r] <= last) in_order = 0;
         last = at[r];
+        last_role = r;
     }
-    if (in_order && count >= 2 && count <= 3 && at[R_NAME] >= 0 && at[R_NAME] == last)
-        count += columns_from_next_row(g, cells, n, found, at);
+    if (in_order && count >= 2 && last_role >= R_NAME && count <= last_role + 1)
+        count += columns_from_next_row(g, cells, n, last_role, found, at);
     if (count >= 5 ||
         (count == 4 && in_order && at[R_TARGET] >= 0 && (at[R_NAME] >= 0 || at[R_ACTUAL] >= 0))) {
         if (count < R_COUNT) place_unread_columns(g, cells, 0, n, at, R_COUNT, found);

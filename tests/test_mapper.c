@@ -695,18 +695,20 @@ static void merge_total_cells(truth_page *tp)
     }
 }
 
-static int header_cut_short;
+static int header_cut_short; /* 1: after 三级指标; 2: after 年度指标值 */
 
-/* The first page's indicator header ends at 三级指标: its cells right of it
- * are gone (the goal text cell above swallowed them, the rule between
- * them faded). The columns come from the row below. */
+/* The first page's indicator header ends at 三级指标 (or 年度指标值): its
+ * cells right of it are gone (the goal text cell above swallowed them,
+ * the rule between them faded). The columns come from the row below. */
 static void cut_header_short(truth_page *tp)
 {
+    const char *last = header_cut_short == 2 ? "\u5e74\u5ea6\u6307" /* 年度指… */
+                                             : "\u4e09\u7ea7\u6307"; /* 三级指… */
     size_t i, j;
     if (tp->preamble == NULL || tp->preamble[0] == '\0') return; /* a continuation page */
     for (i = 0; i < tp->grid.n_cells; i++) {
         const fd_cell *name = &tp->grid.cells[i];
-        if (strncmp(tp->texts[i], "\u4e09\u7ea7\u6307", 9) != 0) continue; /* 三级指… */
+        if (strncmp(tp->texts[i], last, 9) != 0) continue;
         for (j = i + 1; j < tp->grid.n_cells;) {
             if (tp->grid.cells[j].row != name->row) {
                 j++;
@@ -969,6 +971,12 @@ int main(void)
     /* The indicator header cut short after 三级指标: the other columns
      * from the row below. */
     T_EQ_INT(map_demo_with(&header_cut_short, &model), 0);
+    {
+        int flag = 0;
+        header_cut_short = 2; /* after 年度指标值 */
+        T_EQ_INT(map_demo_with(&flag, &model), 0);
+        header_cut_short = 0;
+    }
 
     /* The 总分 row's weight and score in one cell: the reading is cut. */
     T_EQ_INT(map_demo_with(&total_cells_merged, &model), 0);
