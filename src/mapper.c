@@ -269,6 +269,9 @@ static fd_status read_field(mapper *mp, size_t gi, size_t ci, fd_cell_kind kind,
     if (st != FD_OK) return st;
     out->present = 1;
     out->text = fd_text_normalize(rd.text ? rd.text : "");
+    /* Names and header values: what rules and specks beside them read as
+     * goes (a leading ”, a trailing "L" or 一一一). */
+    if (out->text != NULL && (kind == FD_KIND_TEXT || kind == FD_KIND_KEY)) fd_trim_name_noise(out->text);
     out->conf = rd.conf;
     out->page = mp->grids[gi].page;
     memcpy(out->box, rd.box, sizeof out->box);

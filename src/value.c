@@ -394,6 +394,88 @@ char *fd_text_normalize(const char *text)
     return fd_buf_take(&b);
 }
 
+static int edge_noise_cp(long cp)
+{
+    switch (cp) {
+    case 0x3002: case '.': case ',': case 0xFF0C: case 0x3001: case ':': case 0xFF1A:
+    case '-': case '_': case '~': case '|': case ' ': case 0x3000:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The closing quote of an opening one, 0 for a code point that opens none. */
+static long closing_quote(long cp)
+{
+    return cp == 0x201C ? 0x201D : cp == 0x2018 ? 0x2019 : cp == '"' || cp == '\'' ? cp : 0;
+}
+
+static int is_quote(long cp) { return closing_quote(cp) != 0 || cp == 0x201D || cp == 0x2019; }
+
+/* 1 when the quote at cps[at] of [lo,hi) is noise: a closing quote that
+ * opens the text or an opening one that ends it, or a quote whose partner
+ * is not in the text (“两新”党支部 keeps its quotes). */
+static int stray_quote(const long *cps, size_t lo, size_t hi, size_t at)
+{
+    size_t k;
+    long cp = cps[at];
+    if (at == lo) {
+        long want = closing_quote(cp);
+        if (want == 0) return 1;
+        for (k = lo + 1; k < hi; k++)
+            if (cps[k] == want) return 0;
+        return 1;
+    }
+    for (k = lo; k < at; k++)
+        if (closing_quote(cps[k]) == cp) return 0;
+    return 1;
+}
+
+int fd_trim_name_noise(char *text)
+{
+    long cps[512];
+    size_t offs[513], n = 0, lo = 0, hi, k;
+    const char *p = text;
+    int changed = 1, any = 0;
+    if (text == NULL) return 0;
+    while (*p != '\0' && n < 512) {
+        offs[n] = (size_t)(p - text);
+        cps[n] = fd_utf8_next(&p);
+        if (cps[n] < 0) return 0; /* not valid UTF-8: left as it is */
+        n++;
+    }
+    if (*p != '\0') return 0; /* too long to be a name */
+    offs[n] = (size_t)(p - text);
+    hi = n;
+    while (changed && lo < hi) {
+        size_t run = 0, letters = 0;
+        int lower = 0;
+        changed = 0;
+        while (lo < hi && (edge_noise_cp(cps[lo]) || (is_quote(cps[lo]) && stray_quote(cps, lo, hi, lo))))
+            lo++, changed = 1;
+        while (hi > lo && (edge_noise_cp(cps[hi - 1]) || (is_quote(cps[hi - 1]) && stray_quote(cps, lo, hi, hi - 1))))
+            hi--, changed = 1;
+        for (run = 0; lo + run < hi && fd_is_dash_cp(cps[lo + run]); run++) {}
+        if (run >= 2) lo += run, changed = 1;
+        for (run = 0; hi - run > lo && fd_is_dash_cp(cps[hi - 1 - run]); run++) {}
+        if (run >= 2) hi -= run, changed = 1;
+        for (letters = 0; hi - letters > lo; letters++) {
+            long cp = cps[hi - 1 - letters];
+            if (!((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))) break;
+            if (cp >= 'a' && cp <= 'z') lower = 1;
+        }
+        if (letters > 0 && hi - letters > lo && fd_is_cjk(cps[hi - 1 - letters]) && (letters == 1 || lower))
+            hi -= letters, changed = 1;
+        any |= changed;
+    }
+    if (!any) return 0;
+    k = offs[hi] - offs[lo];
+    memmove(text, text + offs[lo], k);
+    text[k] = '\0';
+    return 1;
+}
+
 int fd_text_is_null(const char *text)
 {
     const char *p = text;

@@ -42,6 +42,15 @@ fd_parse_result fd_parse_measure(const char *text, fd_measure *out, fd_status *s
  * when allocation fails. */
 char *fd_text_normalize(const char *text);
 
+/* Trims, in place, what the OCR adds at the ends of a name (an
+ * indicator's, a project's, a unit's) from rules and specks beside it:
+ * full stops, commas, colons, '-', '_', '~', '|', spaces and quotes
+ * without their partner (“两新”党支部 keeps its quotes) at either end; a run of two or more dashes (fd_is_dash_cp) at either end
+ * (one 一 may be the name's own); after a CJK character, a trailing run of
+ * ASCII letters that is one letter or holds a lower-case one ("L",
+ * "cDNA"; an acronym such as LED stays). Returns 1 when it changed text. */
+int fd_trim_name_noise(char *text);
+
 /* 1 for a character a form (or the OCR engine reading it) uses for
  * "nothing here": hyphen and dash variants, 一, ─, ー, the slash. */
 int fd_is_dash_cp(long cp);

@@ -307,6 +307,46 @@ static void test_normalize(void)
     T_CHECK(fd_text_normalize(NULL) == NULL);
 }
 
+/* What rules and specks beside a name read as, trimmed; a name's own
+ * characters kept, quotes with their partner too (fd_trim_name_noise). */
+static void test_trim_name_noise(void)
+{
+    static const struct {
+        const char *in, *out;
+        int changed;
+    } cases[] = {
+        {"\u201d\u76d1\u63a7\u70b9\u4f4d", "\u76d1\u63a7\u70b9\u4f4d", 1},     /* ”监控点位 */
+        {"\u3002\u8001\u5e74\u4eba", "\u8001\u5e74\u4eba", 1},                 /* 。老年人 */
+        {"\u4eba\u6570L", "\u4eba\u6570", 1},                                     /* 人数L */
+        {"\u5468\u671fL_", "\u5468\u671f", 1},                                    /* 周期L_ */
+        {"\u7ecf\u8d39cDNA", "\u7ecf\u8d39", 1},                                  /* 经费cDNA */
+        {"\u4e2d\u5fc3\u4e00qq", "\u4e2d\u5fc3\u4e00", 1},                      /* 中心一qq: one 一 stays */
+        {"\u7ecf\u8d39\u4e00\u4e00\u4e00-~", "\u7ecf\u8d39", 1},               /* 经费一一一-~ */
+        {"--\u670d\u52a1", "\u670d\u52a1", 1},
+        {"\u66f4\u6362LED", "\u66f4\u6362LED", 0},                                /* 更换LED: an acronym */
+        {"5G\u57fa\u7ad9", "5G\u57fa\u7ad9", 0},                                  /* 5G基站 */
+        {"\u89c4\u8303\u7edf\u4e00", "\u89c4\u8303\u7edf\u4e00", 0},          /* 规范统一 */
+        {"\u4e00\u7ea7\u6307\u6807", "\u4e00\u7ea7\u6307\u6807", 0},          /* 一级指标 */
+        {"COVID 19", "COVID 19", 0},
+        {"\u201d\u201c", "", 1},
+        {"\u201c\u4e24\u65b0\u201d\u515a\u652f\u90e8", "\u201c\u4e24\u65b0\u201d\u515a\u652f\u90e8", 0}, /* “两新”党支部 */
+        {"\u515a\u652f\u90e8\u201c\u4e24\u65b0\u201d", "\u515a\u652f\u90e8\u201c\u4e24\u65b0\u201d", 0}, /* 党支部“两新” */
+        {"\u201c\u4e24\u65b0\u515a\u652f\u90e8\u201c", "\u4e24\u65b0\u515a\u652f\u90e8", 1},
+        {"", "", 0},
+    };
+    size_t i;
+    for (i = 0; i < N_ELEMS(cases); i++) {
+        char buf[256];
+        int changed;
+        fd_snprintf(buf, sizeof buf, "%s", cases[i].in);
+        changed = fd_trim_name_noise(buf);
+        T_CHECK_MSG(strcmp(buf, cases[i].out) == 0 && changed == cases[i].changed,
+                    "trim(\"%s\") = \"%s\" (%d), want \"%s\" (%d)", cases[i].in, buf, changed, cases[i].out,
+                    cases[i].changed);
+    }
+    T_EQ_INT(fd_trim_name_noise(NULL), 0);
+}
+
 static void test_is_null(void)
 {
     static const struct {
@@ -555,6 +595,7 @@ int main(void)
     test_amount_percent();
     test_measure();
     test_normalize();
+    test_trim_name_noise();
     test_is_null();
     test_decimals_tolerance();
     test_reading_repairs();
