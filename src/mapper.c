@@ -531,9 +531,9 @@ static void set_number(fd_num *dst, const field_read *fr, int percent)
 
 /* Where a spelling of lab stands inside text: the best window of text (as
  * many code points as the spelling, ignorable ones left out; at_start: the
- * window that opens text only) with similarity at least min_sim. *before and *after get copies of the text
- * before and after that window, ignorable code points trimmed from their
- * ends (either may be ""). 1 when found, 0 when not, -1 out of memory.
+ * window that opens text only) with similarity at least min_sim. *before
+ * and *after get copies of the text before and after that window,
+ * ignorable code points trimmed from their ends (either may be ""). 1 when found, 0 when not, -1 out of memory.
  * For a label and its value read as one cell: the rule between them was
  * lost (a faded short rule, a seal's suppression). */
 static int split_at_label(const fd_label *lab, const char *text, double min_sim, int at_start,
@@ -728,25 +728,39 @@ done:
  * match's 0.6: the window is chosen among many. */
 #define FD_SPLIT_LABEL_SIM 0.75
 
+/* A label and its value read as one cell, the rule between them lost:
+ * 1 when a spelling of lab opens text (split_at_label; only ignorable
+ * code points before it) and more text follows, *value then a copy of
+ * that text; 0 when not (*value NULL); -1 out of memory. */
+static int label_then_value(const fd_label *lab, const char *text, int at_start, char **value)
+{
+    char *before = NULL;
+    int split = split_at_label(lab, text, FD_SPLIT_LABEL_SIM, at_start, &before, value);
+    if (split > 0 && (before[0] != '\0' || (*value)[0] == '\0')) split = 0;
+    fd_free(before);
+    if (split <= 0) {
+        fd_free(*value);
+        *value = NULL;
+    }
+    return split;
+}
+
 /* The header label (项目名称, 主管部门, 实施单位) whose spelling opens
- * text with more text after it, or NULL: a label and its value read as one
- * cell, the rule between them lost. */
+ * text with more text after it (label_then_value), or NULL. */
 static const fd_label *leading_header_label(const mapper *mp, const char *text, fd_status *st)
 {
     static const char *const keys[] = {"project_name", "department", "implementing_unit"};
     size_t i;
     for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const fd_label *lab = fd_form_model_find(mp->model, keys[i]);
-        char *before = NULL, *after = NULL;
-        int split = split_at_label(lab, text, FD_SPLIT_LABEL_SIM, 1, &before, &after);
-        int found = split > 0 && before[0] == '\0' && after[0] != '\0';
-        fd_free(before);
-        fd_free(after);
+        char *value = NULL;
+        int split = label_then_value(lab, text, 1, &value);
+        fd_free(value);
         if (split < 0) {
             *st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
             return NULL;
         }
-        if (found) return lab;
+        if (split > 0) return lab;
     }
     return NULL;
 }
@@ -778,22 +792,16 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
             if (!key_is(lab, "project_name") && !key_is(lab, "department") &&
                 !key_is(lab, "implementing_unit")) {
                 /* 实施单位 and its value read as one cell */
-                split = f->implementing_unit == NULL
-                            ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, 0, &before, &after)
-                            : 0;
-                if (split > 0 && before[0] == '\0' && after[0] != '\0') {
+                split = f->implementing_unit == NULL ? label_then_value(unit, fr.text, 0, &after) : 0;
+                if (split > 0) {
                     /* read again as a value, with more care than a label */
-                    fd_free(before);
                     fd_free(after);
-                    before = after = NULL;
+                    after = NULL;
                     st = read_field(mp, gi, cells[k], FD_KIND_KEY, &fr);
-                    split = st == FD_OK ? split_at_label(unit, fr.text, FD_SPLIT_LABEL_SIM, 0, &before, &after)
-                                        : 0;
+                    split = st == FD_OK ? label_then_value(unit, fr.text, 0, &after) : 0;
                 }
                 if (split < 0) st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
-                else if (st == FD_OK && split > 0 && before[0] == '\0' && after[0] != '\0')
-                    st = set_text_piece(f, &f->implementing_unit, "/implementing_unit", &fr, after);
-                fd_free(before);
+                else if (split > 0) st = set_text_piece(f, &f->implementing_unit, "/implementing_unit", &fr, after);
                 fd_free(after);
                 continue;
             }
@@ -811,11 +819,9 @@ static fd_status header_value_row(mapper *mp, size_t gi, form_build *b, const si
         if (dst != NULL && k == 0 && first_holds_value) {
             st = read_field(mp, gi, cells[0], FD_KIND_KEY, &fr);
             if (st != FD_OK) break;
-            split = split_at_label(lab, fr.text, FD_SPLIT_LABEL_SIM, 1, &before, &after);
+            split = label_then_value(lab, fr.text, 1, &after);
             if (split < 0) st = fd_diag_fail(mp->dg, FD_ERR_NOMEM, "out of memory");
-            else if (split > 0 && before[0] == '\0' && after[0] != '\0')
-                st = set_text_piece(f, dst, path, &fr, after);
-            fd_free(before);
+            else if (split > 0) st = set_text_piece(f, dst, path, &fr, after);
             fd_free(after);
             continue;
         }

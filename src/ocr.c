@@ -1545,7 +1545,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
         mode == FD_OCR_RAW_LINE) {
         /* Text: one engine call per text line. Tesseract's block mode
          * misreads centred wrapped labels; lines cut out here do not. */
-        int top[MAX_TEXT_LINES], bottom[MAX_TEXT_LINES], n, k;
+        int top[MAX_TEXT_LINES], bottom[MAX_TEXT_LINES], n, k, unsure = 0;
         fd_buf text;
         double conf_sum = 0.0, weight_sum = 0.0;
         n = split_lines(bin, bx0, by0, bx1 + 1, by1 + 1, dpi, top, bottom);
@@ -1587,6 +1587,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             }
             /* Not for junk (a rule's remnant read as '|'): at other
              * scales it becomes characters. */
+            if (st == FD_OK && has_word_char(line.text) && line.conf < (double)eng->cfg.reread_below_conf)
+                unsure++;
             if (st == FD_OK && mode != FD_OCR_LINE_ONCE && has_word_char(line.text) &&
                 line.conf < (double)eng->cfg.reread_below_conf) {
                 int cell[4];
@@ -1612,6 +1614,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             out->text = fd_buf_take(&text);
             if (out->text == NULL) st = fd_diag_fail(dg, FD_ERR_NOMEM, "out of memory reading OCR results");
             out->conf = weight_sum > 0 ? conf_sum / weight_sum : 0.0;
+            out->unsure_lines = unsure;
         }
         fd_buf_clear(&text);
         goto cleanup;

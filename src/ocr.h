@@ -67,6 +67,8 @@ typedef struct fd_ocr_text {
     char **alternatives;
     size_t n_alternatives;
     int empty;           /* 1: no ink found, the engine was not run */
+    int unsure_lines;    /* text: lines that FD_OCR_LINE reads again (under reread_below_conf);
+                            0: a reading with more care would be this one */
 } fd_ocr_text;
 
 void fd_ocr_text_clear(fd_ocr_text *t);

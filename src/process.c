@@ -329,9 +329,12 @@ static fd_status reader_cb(void *user, size_t page_index, size_t cell_index, fd_
                             ps->grid.page);
     if (cell_index == FD_CELL_PREAMBLE) cls = KIND_CLASS_TEXT;
     cr = &ps->cache[slot * KIND_CLASSES + (size_t)cls];
-    /* A cell read as a label or a sentence, now wanted as a value: read
-     * again, with the care the value wants. */
-    if (cr->done && cls == KIND_CLASS_TEXT && cell_index != FD_CELL_PREAMBLE && cr->care < text_care(kind)) {
+    /* A cell read as a label or a sentence (by the mapping, or by the
+     * prefetch of a continuation page mapped alone), now wanted as a
+     * value: read again with the care the value wants, unless no line of
+     * it is one the OCR would read again (the reading would be the same). */
+    if (cr->done && cls == KIND_CLASS_TEXT && cell_index != FD_CELL_PREAMBLE && cr->care < text_care(kind) &&
+        cr->text.unsure_lines > 0) {
         fd_ocr_text_clear(&cr->text);
         cr->done = 0;
     }
