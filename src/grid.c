@@ -1609,6 +1609,36 @@ static void cell_box(const gwork *g, size_t r0, size_t c0, size_t r1, size_t c1,
     box[3] = (int)lround(my1) - box[1];
 }
 
+/* Whether missing boundary `at` (vertical: vb index r * nx + k; else hb
+ * index k * nx + c) continues an existing boundary of its rule that would
+ * otherwise end at a corner no crossing rule passes: a dead end. Ruling
+ * lines of a form end on another rule, so the break lies in the rule, not
+ * in the table (a faded stretch at the rule's end, next to the border). */
+static int extends_dead_end(const gwork *g, int vert, size_t at)
+{
+    size_t nx = g->nx, ny = g->ny;
+    if (vert) {
+        size_t r = at / nx, k = at % nx;
+        /* the rule goes on below (row r + 1) or above (row r - 1); the
+         * corner is horizontal position r + 1 or r */
+        if (r + 2 < ny && g->vb[(r + 1) * nx + k] &&
+            !(k > 0 && g->hb[(r + 1) * nx + k - 1]) && !(k + 1 < nx && g->hb[(r + 1) * nx + k]))
+            return 1;
+        if (r > 0 && g->vb[(r - 1) * nx + k] && !(k > 0 && g->hb[r * nx + k - 1]) &&
+            !(k + 1 < nx && g->hb[r * nx + k]))
+            return 1;
+    } else {
+        size_t k = at / nx, c = at % nx;
+        if (c + 2 < nx && g->hb[k * nx + c + 1] && !(k > 0 && g->vb[(k - 1) * nx + c + 1]) &&
+            !(k + 1 < ny && g->vb[k * nx + c + 1]))
+            return 1;
+        if (c > 0 && g->hb[k * nx + c - 1] && !(k > 0 && g->vb[(k - 1) * nx + c]) &&
+            !(k + 1 < ny && g->vb[k * nx + c]))
+            return 1;
+    }
+    return 0;
+}
+
 /* Least coverage of a missing boundary that repair_groups may restore. */
 #define FD_MIN_REPAIR_COVERAGE 0.3
 
@@ -1620,7 +1650,10 @@ static void cell_box(const gwork *g, size_t r0, size_t c0, size_t r1, size_t c1,
  * coverage (at least FD_MIN_REPAIR_COVERAGE) is taken as existing. When
  * none has that coverage (a seal's suppression took the rules under it),
  * the best-covered one that only fills a short gap of its rule (rule
- * present on both sides, see in_rule_gap) is. */
+ * present on both sides, see in_rule_gap) is; failing that, the best-covered
+ * one that continues a rule ending at a dead end (extends_dead_end: a rule
+ * faded from the table's border up to the first column position, where
+ * in_rule_gap finds no rule on the border's side). */
 static fd_status repair_groups(gwork *g, fd_diag *dg)
 {
     size_t nr = g->ny - 1, nc = g->nx - 1, ns = nr * nc, i, r, c;
@@ -1634,9 +1667,9 @@ static fd_status repair_groups(gwork *g, fd_diag *dg)
         goto cleanup;
     }
     for (iter = 0; iter < 256; iter++) {
-        double best = FD_MIN_REPAIR_COVERAGE, bestgap = -1.0;
-        long bi = -1, gi = -1;
-        int bvert = 0, gvert = 0;
+        double best = FD_MIN_REPAIR_COVERAGE, bestgap = -1.0, bestend = -1.0;
+        long bi = -1, gi = -1, ei = -1;
+        int bvert = 0, gvert = 0, evert = 0;
         for (i = 0; i < ns; i++) {
             parent[i] = i;
             cnt[i] = 0;
@@ -1684,11 +1717,20 @@ static fd_status repair_groups(gwork *g, fd_diag *dg)
                         gi = at;
                         gvert = vert;
                     }
+                    if (cov > bestend && extends_dead_end(g, vert, (size_t)at)) {
+                        bestend = cov;
+                        ei = at;
+                        evert = vert;
+                    }
                 }
             }
         if (bi < 0) {
             bi = gi;
             bvert = gvert;
+        }
+        if (bi < 0) {
+            bi = ei;
+            bvert = evert;
         }
         if (bi < 0) break;
         if (bvert) g->vb[bi] = 1;

@@ -219,6 +219,40 @@ static void test_column_rule_gap(void)
     pixDestroy(&pix);
 }
 
+/* The row rule above the funds block's tall 项目资金 cell faded over its
+ * first stretch, from the table's border to the indicator block's first
+ * column position (where no rule crosses it): what remains of the rule
+ * starts at a corner no column rule passes. The cell above (主管部门, wider
+ * than the tall cell) and the tall cell were one group that is not a
+ * rectangle, with no coverage along the faded stretch to repair it by, and
+ * growing it swallowed the whole funds block (seed 9191 doc008, 40 cells). */
+static void test_rule_dead_end(void)
+{
+    synth_opts o;
+    synth_truth truth;
+    PIX *pix;
+    int i, y = -1;
+    synth_default(&o);
+    o.seed = 5;
+    pix = synth_form(&o, &truth);
+    T_CHECK(pix != NULL && truth.n_xs >= 3);
+    if (pix == NULL || truth.n_xs < 3) {
+        pixDestroy(&pix);
+        return;
+    }
+    for (i = 0; i < truth.n_cells && y < 0; i++)
+        if (truth.cells[i].col == 0 && truth.cells[i].rowspan >= 3) y = truth.cells[i].box[1];
+    T_CHECK_MSG(y > 0, "no tall cell at the left border");
+    if (y > 0) {
+        int pad = o.line_w + 1;
+        /* 8 bpp: SET paints paper */
+        pixRasterop(pix, truth.xs[0] + pad, y - pad - 1, truth.xs[1] - truth.xs[0] - pad,
+                    2 * pad + 3, PIX_SET, NULL, 0, 0);
+        detect_exact(pix, o.dpi, &truth, 1, "row rule faded from the border");
+    }
+    pixDestroy(&pix);
+}
+
 /* Digits whose bottoms line up along a row of number cells: the averaging
  * joins them into a long, thin run across the row. It must not become a
  * row rule: each of its pieces stops short of the column rules by the cell
@@ -546,6 +580,7 @@ int main(void)
     test_hidden_row_rule();
     test_chained_block_rules();
     test_column_rule_gap();
+    test_rule_dead_end();
     test_no_table();
     test_debug_images();
     return fd_test_summary("test_grid");
