@@ -1669,7 +1669,14 @@ static int detect_quads(PIX *bin, int dpi)
         quads = -1;
         goto cleanup;
     }
-    if (lv > lh * 2) {
+    /* A form page's sheet is portrait: an image taller than wide holds the
+     * sheet upright or upside down, never on its side (a sheet fed
+     * sideways is scanned into a landscape image). Within a portrait image
+     * vertical rules may dominate by far: a continuation page of narrow
+     * columns whose names wrap into four or five lines, its row rules
+     * faded (a fresh hard set had such a page turned a quarter and lost
+     * all its 78 cells). */
+    if (lv > lh * 2 && (double)pixGetHeight(r) < 1.15 * (double)pixGetWidth(r)) {
         /* On its side: try a quarter turn clockwise; if that looks upside
          * down, three quarter turns are right. */
         rot = pixRotateOrth(r, 1);

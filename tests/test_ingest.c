@@ -663,6 +663,34 @@ static void test_orientation_short_table(void)
     check_short_table(0);
 }
 
+/* A continuation page of narrow columns and tall rows (names wrapped into
+ * four or five lines; eleven column rules 900 px long, five row rules):
+ * vertical rules dominate by more than 2:1, as on a page lying on its
+ * side, but the image is portrait, so the sheet is upright. It had been
+ * turned a quarter (a fresh hard set lost a page of 78 cells so). */
+static void test_orientation_tall_cells(void)
+{
+    PIX *page = pixCreate(827, 1169, 8);
+    fd_clean_options opt;
+    fd_page_image img;
+    fd_diag dg;
+    unsigned seed = 4;
+    int i, k, line;
+    pixSetAll(page);
+    for (i = 0; i < 5; i++) pixRasterop(page, 60, 80 + 225 * i, 709, 2, PIX_CLR, NULL, 0, 0);
+    for (k = 0; k < 11; k++) pixRasterop(page, 60 + 70 * k + (k == 10 ? 7 : 0), 80, 2, 902, PIX_CLR, NULL, 0, 0);
+    for (i = 0; i < 4; i++)
+        for (k = 0; k < 10; k++)
+            for (line = 0; line < 4; line++)
+                synth_text(page, 60 + 70 * k + 8, 80 + 225 * i + 20 + 45 * line, 50, 30, 14, &seed);
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(page, 1, 100, &opt, &img, &dg), FD_OK);
+    T_CHECK_MSG(img.rotation_deg == 0, "tall cells upright: rotation %d", img.rotation_deg);
+    fd_page_image_clear(&img);
+    pixDestroy(&page);
+}
+
 /* A faded continuation page holding a short table, skewed 3 degrees: the
  * sweep over the whole page does not trust its peak (its least score is
  * under Leptonica's share of the page's size), on the normal nor the
@@ -866,6 +894,7 @@ int main(void)
     test_faded_text();
     test_orientation();
     test_orientation_short_table();
+    test_orientation_tall_cells();
     test_skew_short_faded_table();
     test_depths();
     return fd_test_summary("test_ingest");
