@@ -1587,14 +1587,14 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             }
             /* Not for junk (a rule's remnant read as '|'): at other
              * scales it becomes characters. */
-            if (st == FD_OK && has_word_char(line.text) && line.conf < (double)eng->cfg.reread_below_conf)
+            if (st == FD_OK && has_word_char(line.text) && line.conf < (double)eng->cfg.reread_below_conf) {
                 unsure++;
-            if (st == FD_OK && mode != FD_OCR_LINE_ONCE && has_word_char(line.text) &&
-                line.conf < (double)eng->cfg.reread_below_conf) {
-                int cell[4];
-                cell[0] = x0, cell[1] = y0, cell[2] = x1, cell[3] = y1;
-                st = reread_line(eng, gray, lx0, top[k], lx1, bottom[k], text_margin, cell, dpi,
-                                 mode == FD_OCR_LINE_KEY, page->page, box, &line, dg);
+                if (mode != FD_OCR_LINE_ONCE) {
+                    int cell[4];
+                    cell[0] = x0, cell[1] = y0, cell[2] = x1, cell[3] = y1;
+                    st = reread_line(eng, gray, lx0, top[k], lx1, bottom[k], text_margin, cell, dpi,
+                                     mode == FD_OCR_LINE_KEY, page->page, box, &line, dg);
+                }
             }
             pixDestroy(&framed);
             /* A vertical stroke read as '|' is a ruling line's remnant at
