@@ -2128,6 +2128,13 @@ fd_status fd_grid_write_debug(const char *dir, const fd_page_image *page, const 
         return fd_diag_fail(dg, FD_ERR_USAGE, "debug directory path too long: %s", dir);
     if (pixWrite(path, page->gray, IFF_PNG) != 0)
         return fd_diag_fail(dg, FD_ERR_IO, "cannot write debug image %s", path);
+    /* The page number cells are read from where a gray seal was found. */
+    if (page->digits != NULL) {
+        if (fd_snprintf(path, sizeof path, "%s/page-%03d-digits.png", dir, page->page) != 0)
+            return fd_diag_fail(dg, FD_ERR_USAGE, "debug directory path too long: %s", dir);
+        if (pixWrite(path, page->digits, IFF_PNG) != 0)
+            return fd_diag_fail(dg, FD_ERR_IO, "cannot write debug image %s", path);
+    }
 
     rgb = pixConvertTo32(page->gray);
     if (rgb == NULL) return fd_diag_fail(dg, FD_ERR_NOMEM, "debug image: out of memory");

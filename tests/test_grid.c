@@ -578,6 +578,18 @@ static void test_debug_images(void)
     snprintf(path, sizeof path, "%s/page-003-grid.png", dir);
     T_CHECK(access(path, R_OK) == 0);
     remove(path);
+    /* no gray seal: no digits page */
+    snprintf(path, sizeof path, "%s/page-003-digits.png", dir);
+    T_CHECK(access(path, R_OK) != 0);
+    /* with one, the page number cells are read from is written too */
+    img.digits = pixCopy(NULL, img.gray);
+    T_EQ_INT(fd_grid_write_debug(dir, &img, &g, &dbg, &dg), FD_OK);
+    T_CHECK(access(path, R_OK) == 0);
+    remove(path);
+    snprintf(path, sizeof path, "%s/page-003-clean.png", dir);
+    remove(path);
+    snprintf(path, sizeof path, "%s/page-003-grid.png", dir);
+    remove(path);
     rmdir(dir);
     /* an unwritable place: IO error with a message, no crash */
     fd_diag_reset(&dg);
