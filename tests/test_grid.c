@@ -517,6 +517,113 @@ static void test_near_rules_blurred(void)
     pixDestroy(&pix);
 }
 
+/* Index of the truth's position nearest to inches * dpi. */
+static int nearest_position(const int *pos, int n, double inches, int dpi)
+{
+    int k, best = 0, target = (int)lround(inches * dpi);
+    for (k = 1; k < n; k++)
+        if (abs(pos[k] - target) < abs(pos[best] - target)) best = k;
+    return best;
+}
+
+/* A seal's ring running along a funds column rule, within reach of it
+ * over more than 45 % of its length (seed 3737 doc014 p1, 150 DPI: the
+ * rule between 分值 and 执行率): a mask segment with ink beside it over
+ * most of its length is taken for merged character strokes, and the rule
+ * was lost, the cells on both sides merged. A stretch of 0.2 inch or more
+ * with paper on both sides says rule: a character's stroke has other
+ * strokes around it all along. Drawn as a line of marks 6 px to the right
+ * of the rule at 4.6 in, along the upper 55 % of its five rows. */
+static void test_flanked_rule(void)
+{
+    synth_opts o;
+    synth_truth truth;
+    PIX *pix, *blur;
+    int k, y, top, bottom, lw;
+    synth_default(&o);
+    o.seed = 5;
+    o.dpi = 200;
+    o.line_w = 2;
+    o.text = 0;
+    pix = synth_form(&o, &truth);
+    T_CHECK(pix != NULL && truth.n_ys >= 8);
+    if (pix == NULL || truth.n_ys < 8) {
+        pixDestroy(&pix);
+        return;
+    }
+    lw = o.line_w;
+    k = nearest_position(truth.xs, truth.n_xs, 4.6, o.dpi);
+    top = truth.ys[2] + lw + 2;
+    bottom = top + (truth.ys[7] - truth.ys[2]) * 55 / 100;
+    for (y = top; y < bottom; y += 4) {
+        BOX *b = boxCreate(truth.xs[k] + lw + 5, y, 2, 3);
+        if (b != NULL) pixSetInRectArbitrary(pix, b, 0);
+        boxDestroy(&b);
+    }
+    blur = pixBlockconvGray(pix, NULL, 1, 1);
+    T_CHECK(blur != NULL);
+    if (blur != NULL) detect_exact(blur, o.dpi, &truth, 2, "ink along a funds column rule");
+    pixDestroy(&blur);
+    pixDestroy(&pix);
+}
+
+/* Grid of a scan from tests/data/grid, cleaned by fd_page_clean as a page
+ * of the pipeline is (dpi: the scan's resolution). 0 on success. */
+static int detect_fixture(const char *name, int dpi, fd_grid *g)
+{
+    char path[1024];
+    fd_clean_options opt;
+    fd_page_image img;
+    fd_diag dg;
+    PIX *pix;
+    int rc = -1;
+    fd_diag_init(&dg);
+    fd_clean_options_default(&opt);
+    memset(g, 0, sizeof *g);
+    memset(&img, 0, sizeof img);
+    snprintf(path, sizeof path, "%s/tests/data/grid/%s", FD_SOURCE_DIR, name);
+    pix = pixRead(path);
+    T_CHECK_MSG(pix != NULL, "%s: unreadable", path);
+    if (pix == NULL) return -1;
+    if (fd_page_clean(pix, 1, dpi, &opt, &img, &dg) == FD_OK && fd_grid_detect(&img, g, NULL, &dg) == FD_OK)
+        rc = 0;
+    T_EQ_INT(rc, 0);
+    fd_page_image_clear(&img);
+    pixDestroy(&pix);
+    return rc;
+}
+
+/* Whether the grid has, in the row whose top is at y, a cell with its
+ * left edge at x and one with its right edge there (within tol px). */
+static int rule_between_cells(const fd_grid *g, int x, int y, int tol)
+{
+    size_t i;
+    int left = 0, right = 0;
+    for (i = 0; i < g->n_cells; i++) {
+        const fd_cell *c = &g->cells[i];
+        if (abs(c->box[1] - y) > tol) continue;
+        if (abs(c->box[0] - x) <= tol) right = 1;
+        if (abs(c->box[0] + c->box[2] - x) <= tol) left = 1;
+    }
+    return left && right;
+}
+
+/* A faded, broken one-row rule (the rule after 实施单位) on a hard scan:
+ * tests/data/grid/one-row-rule-150.jpg is page 5 of seed 6161's doc020
+ * (150 DPI, faded, broken, blurred, JPEG). The binary page shows the rule
+ * in pieces shorter than a character, so it is told from characters'
+ * strokes by the ink beside it: paper on both sides over 90 % of its
+ * length was asked for, and the row rules it ends at (blurred) and the
+ * unit's name close to it made 13 %; the label and the unit's name were
+ * one cell. Paper on both sides over 0.2 inch says rule as well. */
+static void test_broken_rule_beside_text(void)
+{
+    fd_grid g;
+    if (detect_fixture("one-row-rule-150.jpg", 150, &g) == 0)
+        T_CHECK_MSG(rule_between_cells(&g, 732, 226, 4), "实施单位 and its value are one cell");
+    fd_grid_clear(&g);
+}
+
 static void test_no_table(void)
 {
     fd_page_image img;
@@ -611,6 +718,8 @@ int main(void)
     test_faint_rules();
     test_one_faded_column_rule();
     test_near_rules_blurred();
+    test_flanked_rule();
+    test_broken_rule_beside_text();
     test_hidden_row_rule();
     test_chained_block_rules();
     test_column_rule_gap();
