@@ -40,7 +40,9 @@
  *      segments of both are present meets nothing), repeated until
  *      stable; this drops underlines, character strokes and other strays.
  *      A line that only just meets two and is mostly gaps is a run of
- *      characters.
+ *      characters. On a faded page, a column rule that meets one row rule
+ *      and stops short of the next, clear of ink beside it, stays when the
+ *      sensitive mask shows it up to that rule (rescue_broken_ends).
  *   5. Slots between neighbouring positions; for each pair of neighbouring
  *      slots, the ruling segment between them exists when the mask covers
  *      70 % of the boundary, searched in a band around the position that
@@ -1260,6 +1262,58 @@ static int faint_test(PIX *fmask, int horiz, double pos, double slope, double tr
     return cov >= FD_MIN_FAINT_COVERAGE && endmiss == 0;
 }
 
+/* A column rule of a faded, broken scan whose segment meets a row rule at
+ * one end and stops short of the next row rule at the other: the break
+ * left a piece shorter than a segment between them, and the line met one
+ * rule only and was dropped (seed 3737 doc008 p4: the one-row rule after
+ * 实施单位, 60 px seen of 94, a 15 px break, a 19 px piece). It stays when
+ * its segment has paper on both sides (flanked over at most
+ * FD_RULE_FLANKED: the vertical strokes of stacked characters in a text
+ * cell that touch the rule above were flanked over 35..44 %) and the
+ * sensitive mask shows it from one rule to the other, both ends included
+ * (faint_test). Only the next rule beyond the open end counts, no farther
+ * than the segment is long. */
+static void rescue_broken_ends(PIX *bin, gline *v, size_t nv, const gline *h, size_t nh, PIX *vfaint,
+                               const gparams *p, double cx, double cy)
+{
+    size_t i, j;
+    for (i = 0; i < nv; i++) {
+        double y_top = -1.0, y_bottom = -1.0, next_above = -1e18, next_below = 1e18, lo, hi;
+        int band = p->band, shift = p->shift;
+        if (v[i].keep || v[i].hi - v[i].lo < p->minlen) continue;
+        for (j = 0; j < nh; j++) {
+            double x, y;
+            if (!h[j].keep) continue;
+            isect(h[j].pos, h[j].slope, v[i].pos, v[i].slope, cx, cy, &x, &y);
+            if (x < h[j].lo - p->tol || x > h[j].hi + p->tol) continue;
+            if (fabs(y - v[i].lo) <= p->tol) y_top = y;
+            else if (fabs(y - v[i].hi) <= p->tol) y_bottom = y;
+            else if (y < v[i].lo && y > next_above) next_above = y;
+            else if (y > v[i].hi && y < next_below) next_below = y;
+        }
+        if ((y_top < 0.0) == (y_bottom < 0.0)) continue; /* both ends or neither */
+        if (y_top >= 0.0) {
+            lo = y_top;
+            hi = next_below;
+        } else {
+            lo = next_above;
+            hi = y_bottom;
+        }
+        if (hi - lo > 2.0 * (v[i].hi - v[i].lo + 1) || lo < 0.0) continue;
+        {
+            int open_run, thick = v[i].thick > 0 ? v[i].thick : 1;
+            int x = (int)lround(v[i].pos + v[i].slope * ((v[i].lo + v[i].hi) / 2.0 - cy));
+            if (flank_share(bin, 0, x - thick / 2, v[i].lo, thick, v[i].hi - v[i].lo + 1, p->reach,
+                            &open_run) > FD_RULE_FLANKED)
+                continue;
+        }
+        if (faint_test(vfaint, 0, v[i].pos, v[i].slope, cy, lo, hi, band, shift, p, 0)) {
+            v[i].keep = 1;
+            v[i].crosses = 2;
+        }
+    }
+}
+
 /* Most missing boundaries in a row of the table bridged between two
  * existing ones (bridge_row_rules, repair_groups). */
 #define FD_MAX_RULE_BREAK 3
@@ -2024,6 +2078,7 @@ fd_status fd_grid_detect(const fd_page_image *page, fd_grid *out, fd_grid_debug 
     for (i = 0; i < nvl; i++)
         if (vl[i].keep && vl[i].crosses <= 2 && vl[i].wsum < 0.8 * (vl[i].hi - vl[i].lo + 1))
             vl[i].keep = 0;
+    if (vfaint != NULL) rescue_broken_ends(bin, vl, nvl, hl, nhl, vfaint, &p, w / 2.0, h / 2.0);
     /* again without the strays the crossing test dropped */
     fit_slopes(hl, nhl, h / 2.0, w, NULL, NULL);
     fit_slopes(vl, nvl, w / 2.0, h, NULL, NULL);

@@ -609,8 +609,8 @@ static int rule_between_cells(const fd_grid *g, int x, int y, int tol)
 }
 
 /* A faded, broken one-row rule (the rule after 实施单位) on a hard scan:
- * tests/data/grid/one-row-rule-150.jpg is page 5 of seed 6161's doc020
- * (150 DPI, faded, broken, blurred, JPEG). The binary page shows the rule
+ * tests/data/grid/one-row-rule-150.jpg is the top 700 rows of page 5 of
+ * seed 6161's doc020 (150 DPI, faded, broken, blurred, JPEG). The binary page shows the rule
  * in pieces shorter than a character, so it is told from characters'
  * strokes by the ink beside it: paper on both sides over 90 % of its
  * length was asked for, and the row rules it ends at (blurred) and the
@@ -620,7 +620,21 @@ static void test_broken_rule_beside_text(void)
 {
     fd_grid g;
     if (detect_fixture("one-row-rule-150.jpg", 150, &g) == 0)
-        T_CHECK_MSG(rule_between_cells(&g, 732, 226, 4), "实施单位 and its value are one cell");
+        T_CHECK_MSG(rule_between_cells(&g, 742, 226, 4), "实施单位 and its value are one cell");
+    fd_grid_clear(&g);
+}
+
+/* A faded, broken one-row rule that meets the row rule above it and
+ * stops short of the one below: tests/data/grid/broken-end-175.jpg is the
+ * bottom 800 rows of page 4 of seed 3737's doc008 (175 DPI, fed upside
+ * down: the table's top rows). The rule after 实施单位 shows 60 px of its 94
+ * (a 15 px break, then a piece too short for a segment): it met one rule
+ * and was dropped, and the label and the unit's name were one cell. */
+static void test_broken_rule_end(void)
+{
+    fd_grid g;
+    if (detect_fixture("broken-end-175.jpg", 175, &g) == 0)
+        T_CHECK_MSG(rule_between_cells(&g, 988, 345, 4), "实施单位 and its value are one cell");
     fd_grid_clear(&g);
 }
 
@@ -720,6 +734,7 @@ int main(void)
     test_near_rules_blurred();
     test_flanked_rule();
     test_broken_rule_beside_text();
+    test_broken_rule_end();
     test_hidden_row_rule();
     test_chained_block_rules();
     test_column_rule_gap();
