@@ -1640,11 +1640,12 @@ cleanup:
  * rules dominate by more than 2:1, the page lies on its side. Up/down (and which side) then comes from
  * updown_score on the candidate orientations. A page with too few rules is
  * left as it is. */
-static int detect_quads(PIX *bin, int dpi)
+static int detect_quads(PIX *bin, int dpi, int *decided)
 {
     PIX *r = NULL, *rot = NULL;
     BOXA *hs = NULL, *vs = NULL;
     int rdpi = dpi, quads = 0, s0;
+    *decided = 0;
     l_int32 lh, lv;
     /* Work near 100 DPI: enough for rules, cheap. */
     if (dpi >= 250) {
@@ -1683,11 +1684,13 @@ static int detect_quads(PIX *bin, int dpi)
         if (rot == NULL) goto cleanup;
         s0 = updown_score(rot, rdpi);
         quads = s0 <= -2 ? 3 : 1;
+        *decided = s0 <= -2 || s0 >= 2;
     } else {
         s0 = updown_score(r, rdpi);
         /* Turning a page over on thin evidence costs the whole page: one
          * odd rule (a broken or faded one) is not enough. */
         quads = s0 <= -2 ? 2 : 0;
+        *decided = s0 <= -2 || s0 >= 2;
     }
 cleanup:
     boxaDestroy(&hs);
@@ -1787,21 +1790,27 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
     }
 
     if (opt->fix_orientation) {
+        int decided = 0;
         bin = pixThresholdToBinary(norm, FD_BIN_THRESHOLD);
         if (bin == NULL) {
             st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: binarisation failed", page);
             goto cleanup;
         }
-        quads = detect_quads(bin, edpi);
-        if (quads < 0) {
-            /* Too few rules at the normal threshold (a faded scan): try
-             * again with a lenient one and the breaks of the rules closed;
-             * the long openings of detect_quads remove the noise. */
+        quads = detect_quads(bin, edpi, &decided);
+        if (quads < 0 || !decided) {
+            /* Too few rules at the normal threshold (a faded scan), or too
+             * few of their ends to tell up from down: try again with a
+             * lenient one and the breaks of the rules closed; the long
+             * openings of detect_quads remove the noise. An undecided
+             * page stays as the first try left it unless the second
+             * decides. */
             PIX *lenient = pixThresholdToBinary(norm, FD_ORIENT_THRESHOLD);
+            int first = quads, second;
             pixDestroy(&bin);
             bin = lenient != NULL ? pixCloseSafeBrick(NULL, lenient, 3, 3) : NULL;
             pixDestroy(&lenient);
-            quads = bin != NULL ? detect_quads(bin, edpi) : 0;
+            second = bin != NULL ? detect_quads(bin, edpi, &decided) : 0;
+            quads = first < 0 || decided ? second : first;
         }
         if (quads < 0) quads = 0;
         pixDestroy(&bin);

@@ -691,6 +691,44 @@ static void test_orientation_tall_cells(void)
     pixDestroy(&page);
 }
 
+/* A continuation page (no title, equal margins) whose table fills it, fed
+ * upside down, its inner row rules faded (gray 200, lighter than the
+ * binarisation's threshold): the rules the normal binarisation shows all
+ * reach both sides of the table and say nothing of up or down, and the
+ * page had stayed upside down (fresh seed 7575 doc008 p4, 105 cells lost).
+ * An undecided page is looked at again on the lenient binarisation, where
+ * the inner row rules, from an inner column to the right border, show.
+ * Upright it stays upright. */
+static void test_orientation_faded_inner_rules(void)
+{
+    PIX *page = pixCreate(827, 1169, 8), *turned;
+    fd_clean_options opt;
+    fd_diag dg;
+    int i, k, turn;
+    static const int cols[5] = {60, 200, 400, 550, 769};
+    pixSetAll(page);
+    for (i = 0; i <= 5; i++) pixRasterop(page, 60, 80 + 202 * i, 711, 2, PIX_CLR, NULL, 0, 0);
+    for (k = 0; k < 5; k++) pixRasterop(page, cols[k], 80, 2, 1012, PIX_CLR, NULL, 0, 0);
+    for (i = 0; i < 5; i++)
+        for (k = 1; k <= 3; k++) {
+            BOX *b = boxCreate(200, 80 + 202 * i + 50 * k, 571, 2);
+            if (b != NULL) pixSetInRectArbitrary(page, b, 200);
+            boxDestroy(&b);
+        }
+    turned = pixRotateOrth(page, 2);
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    for (turn = 0; turn < 2 && turned != NULL; turn++) {
+        fd_page_image img;
+        T_EQ_INT(fd_page_clean(turn ? turned : page, 1, 100, &opt, &img, &dg), FD_OK);
+        T_CHECK_MSG(img.rotation_deg == (turn ? 180 : 0), "%s: rotation %d", turn ? "upside down" : "upright",
+                    img.rotation_deg);
+        fd_page_image_clear(&img);
+    }
+    pixDestroy(&turned);
+    pixDestroy(&page);
+}
+
 /* A faded continuation page holding a short table, skewed 3 degrees: the
  * sweep over the whole page does not trust its peak (its least score is
  * under Leptonica's share of the page's size), on the normal nor the
@@ -895,6 +933,7 @@ int main(void)
     test_orientation();
     test_orientation_short_table();
     test_orientation_tall_cells();
+    test_orientation_faded_inner_rules();
     test_skew_short_faded_table();
     test_depths();
     return fd_test_summary("test_ingest");
