@@ -1639,14 +1639,15 @@ cleanup:
  * the mean cell width over height (2.5-3 on this form). So when vertical
  * rules dominate by more than 2:1, the page lies on its side. Up/down (and which side) then comes from
  * updown_score on the candidate orientations. A page with too few rules is
- * left as it is. */
+ * left as it is. *decided: 1 when the up/down score was 2 or more either
+ * way, 0 when the rules said too little to go by. */
 static int detect_quads(PIX *bin, int dpi, int *decided)
 {
     PIX *r = NULL, *rot = NULL;
     BOXA *hs = NULL, *vs = NULL;
     int rdpi = dpi, quads = 0, s0;
-    *decided = 0;
     l_int32 lh, lv;
+    *decided = 0;
     /* Work near 100 DPI: enough for rules, cheap. */
     if (dpi >= 250) {
         r = pixReduceRankBinary2(bin, 1, NULL);

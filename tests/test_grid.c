@@ -2,8 +2,9 @@
  * Grid module: synthetic tables drawn with Leptonica (synth_page.c) →
  * exact cells and spans; broken and faded rules; column rules of two
  * sections a few pixels apart; a skewed page through fd_page_clean; faint,
- * broken, blurred 1-px rules on a noisy page through fd_page_clean; a page
- * without a table; debug images.
+ * broken, blurred 1-px rules on a noisy page through fd_page_clean; ink
+ * beside a rule; crops of generated hard scans (tests/data/grid) with
+ * broken rules; a page without a table; debug images.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -610,12 +611,13 @@ static int rule_between_cells(const fd_grid *g, int x, int y, int tol)
 
 /* A faded, broken one-row rule (the rule after 实施单位) on a hard scan:
  * tests/data/grid/one-row-rule-150.jpg is the top 700 rows of page 5 of
- * seed 6161's doc020 (150 DPI, faded, broken, blurred, JPEG). The binary page shows the rule
- * in pieces shorter than a character, so it is told from characters'
- * strokes by the ink beside it: paper on both sides over 90 % of its
- * length was asked for, and the row rules it ends at (blurred) and the
- * unit's name close to it made 13 %; the label and the unit's name were
- * one cell. Paper on both sides over 0.2 inch says rule as well. */
+ * seed 6161's doc020 (150 DPI, faded, broken, blurred, JPEG). The binary
+ * page shows the rule in pieces shorter than a character, so it is told
+ * from characters' strokes by the ink beside it: paper on both sides over
+ * 90 % of its length was asked for, and the row rules it ends at
+ * (blurred) and the unit's name close to it made 13 %; the label and the
+ * unit's name were one cell. Paper on both sides over 0.2 inch says rule
+ * as well. */
 static void test_broken_rule_beside_text(void)
 {
     fd_grid g;
