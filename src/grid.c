@@ -1184,21 +1184,27 @@ typedef struct gwork {
     int *ylo, *yhi;     /* the same (x) for ys[k] */
 } gwork;
 
-/* Band half-width and search shift for position k of pos[0..n): at most
- * half-way to the neighbouring positions, so that a test never reads the
- * rule of a neighbouring line a few pixels away. */
-static void local_reach(const int *pos, size_t n, size_t k, const gparams *p, int *band,
-                        int *shift)
+/* Band half-width and search shift for a line dn px from its nearest
+ * neighbour (INT_MAX: none): at most half-way to it, so that a test never
+ * reads the rule of a neighbouring line a few pixels away. */
+static void reach_for_gap(int dn, const gparams *p, int *band, int *shift)
 {
-    int dn = INT_MAX, half;
-    if (k > 0) dn = pos[k] - pos[k - 1];
-    if (k + 1 < n && pos[k + 1] - pos[k] < dn) dn = pos[k + 1] - pos[k];
-    half = dn == INT_MAX ? INT_MAX : (dn - 1) / 2;
+    int half = dn == INT_MAX ? INT_MAX : (dn - 1) / 2;
     *band = p->band < half ? p->band : half;
     if (*band < 1) *band = 1;
     *shift = half == INT_MAX ? p->shift : half - *band;
     if (*shift > p->shift) *shift = p->shift;
     if (*shift < 0) *shift = 0;
+}
+
+/* reach_for_gap for position k of the sorted positions pos[0..n). */
+static void local_reach(const int *pos, size_t n, size_t k, const gparams *p, int *band,
+                        int *shift)
+{
+    int dn = INT_MAX;
+    if (k > 0) dn = pos[k] - pos[k - 1];
+    if (k + 1 < n && pos[k + 1] - pos[k] < dn) dn = pos[k + 1] - pos[k];
+    reach_for_gap(dn, p, band, shift);
 }
 
 /* Sorts positions pos[0..n) with their slopes (few; insertion sort):
@@ -1279,7 +1285,7 @@ static void rescue_broken_ends(PIX *bin, gline *v, size_t nv, const gline *h, si
     size_t i, j;
     for (i = 0; i < nv; i++) {
         double y_top = -1.0, y_bottom = -1.0, next_above = -1e18, next_below = 1e18, lo, hi;
-        int band = p->band, shift = p->shift;
+        int band, shift, dn = INT_MAX;
         if (v[i].keep || v[i].hi - v[i].lo < p->minlen) continue;
         for (j = 0; j < nh; j++) {
             double x, y;
@@ -1307,6 +1313,13 @@ static void rescue_broken_ends(PIX *bin, gline *v, size_t nv, const gline *h, si
                             &open_run) > FD_RULE_FLANKED)
                 continue;
         }
+        /* the test's reach stops short of the kept column rules, as the
+         * boundary tests' does (local_reach) */
+        for (j = 0; j < nv; j++) {
+            double gap = fabs(v[j].pos - v[i].pos);
+            if (v[j].keep && gap < dn) dn = (int)lround(gap);
+        }
+        reach_for_gap(dn, p, &band, &shift);
         if (faint_test(vfaint, 0, v[i].pos, v[i].slope, cy, lo, hi, band, shift, p, 0)) {
             v[i].keep = 1;
             v[i].crosses = 2;
