@@ -1269,7 +1269,22 @@ static int flat_ink(int bx0, int by0, int bx1, int by1, int dpi)
     return (by1 + 1 - by0) * 3 <= bx1 + 1 - bx0 && (by1 + 1 - by0) * 300 <= 15 * dpi;
 }
 
-/* A number cell whose ink is too faint for the page's binarisation (a
+/* The modes whose empty-looking cells get faint_cell's second look: numbers
+ * (with more conditions, fd_ocr_read), measures and text lines read with
+ * care. On a faded page the values of 年度指标值 and 实际完成值 (12个,
+ * 402人, 完整) are thinner ink than the labels beside them and came out
+ * empty after the page's binarisation. Not the one-scale first look
+ * (FD_OCR_LINE_ONCE: a 偏差原因, a first look at a label or measure): an
+ * empty 偏差原因 cell with a seal's pale remnant in it then read as a
+ * character (the bundled demo's second form); the caller reads a label
+ * or measure cell that looked empty again with care. Nor block mode
+ * (goal sentences): no change on seven generated sets. */
+static int faint_text_mode(fd_ocr_mode mode)
+{
+    return mode == FD_OCR_MEASURE || mode == FD_OCR_LINE || mode == FD_OCR_LINE_KEY;
+}
+
+/* A cell whose ink is too faint for the page's binarisation (a
  * faded scan: single digits in pale strokes, gray 180..240 on paper 255,
  * come out as a few pixels or none). Looks at the gray of the trimmed cell
  * [x0,x1)×[y0,y1) alone: when its darkest pixels stand well clear of its
@@ -1512,10 +1527,12 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
          * (faint_cell). So does ink under 0.05 inch high, shorter than
          * any digit of these forms, when the gray shows a glyph half as
          * tall again (the lower loop of a faded 6, 10 x 6 px, read 2 at
-         * 88 %). */
+         * 88 %). A measure or text cell gets the look only when it
+         * seems empty. */
         flat = mode == FD_OCR_NUMBER && bx1 >= bx0 && flat_ink(bx0, by0, bx1, by1, dpi);
         low = mode == FD_OCR_NUMBER && bx1 >= bx0 && !flat && (by1 + 1 - by0) * 20 < dpi;
-        if ((ink < min_ink || bx1 < bx0 || flat || low) && mode == FD_OCR_NUMBER &&
+        if (((mode == FD_OCR_NUMBER && (ink < min_ink || bx1 < bx0 || flat || low)) ||
+             (faint_text_mode(mode) && (ink < min_ink || bx1 < bx0))) &&
             faint_cell(gray, x0, y0, x1, y1, dpi, min_ink, &faint_gray, &faint_bin, fb) &&
             (!low || (fb[3] - fb[1] + 1) * 2 >= (by1 + 1 - by0) * 3)) {
             /* From here on the cell is read from its own stretched copy:

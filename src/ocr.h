@@ -11,15 +11,17 @@
 #include "ingest.h"
 
 typedef enum fd_ocr_mode {
-    FD_OCR_LINE = 0,     /* one line of text */
+    FD_OCR_LINE = 0,     /* one line of text; a cell that looks empty is looked at again
+                            in its gray (a faded page), as are NUMBER and MEASURE cells */
     FD_OCR_BLOCK,        /* a wrapped block of text */
     FD_OCR_NUMBER,       /* digits , . % and signs only */
     FD_OCR_MEASURE,      /* number with operator and unit: = > < ≥ ≤ digits and unit characters */
     FD_OCR_RAW_LINE,     /* one line of text, taken as it is (no line finding): a fallback */
     FD_OCR_NUMBER_WORD,  /* a number read as one word: the module's own last try for a number
                             cell that read as nothing (callers use FD_OCR_NUMBER) */
-    FD_OCR_LINE_ONCE,    /* FD_OCR_LINE at one scale only: a first look that another mode
-                            checks (a measure cell's words, a number cell's dash), a label */
+    FD_OCR_LINE_ONCE,    /* FD_OCR_LINE at one scale only, an empty-looking cell taken as
+                            empty: a first look that another mode checks (a measure cell's
+                            words, a number cell's dash), a label, a 偏差原因 */
     FD_OCR_LINE_KEY      /* FD_OCR_LINE read again at more scales still: a header value */
 } fd_ocr_mode;
 

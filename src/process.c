@@ -234,6 +234,20 @@ static fd_status add_percent_digit_alternative(fd_ocr_text *t)
     return fd_ocr_text_add_alternative(t, buf);
 }
 
+/* A first look at a label or measure cell (FD_OCR_LINE_ONCE); a cell that
+ * looks empty is read again as FD_OCR_LINE, which looks at its gray: on a
+ * faded page labels (主管部门) and values (12个) are pale enough to
+ * vanish in the page's binarisation. Not for 偏差原因 (FD_KIND_PROSE): an
+ * empty one with a seal's pale remnant in it then read as a character. */
+static fd_status read_once_or_faint(fd_ocr_engine *eng, const fd_page_image *img, const int box[4],
+                                    fd_ocr_text *out, fd_diag *dg)
+{
+    fd_status st = fd_ocr_read(eng, img, box, FD_OCR_LINE_ONCE, out, dg);
+    if (st != FD_OK || !out->empty) return st;
+    fd_ocr_text_clear(out);
+    return fd_ocr_read(eng, img, box, FD_OCR_LINE, out, dg);
+}
+
 /* Reads box in the mode that suits the kind, with a second reading where
  * the first does not make a value of that kind. */
 static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int box[4],
@@ -280,7 +294,7 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         /* Qualitative targets (规范, 全年 …) need the full alphabet; a
          * reading that is not all CJK (digits, %, a stray '?') is read again
          * in measure mode. */
-        st = fd_ocr_read(eng, img, box, FD_OCR_LINE_ONCE, out, dg);
+        st = read_once_or_faint(eng, img, box, out, dg);
         if (st != FD_OK || out->empty || all_cjk(out->text)) return st;
         st = fd_ocr_read(eng, img, box, FD_OCR_MEASURE, &again, dg);
         if (st == FD_OK && has_digit(again.text)) {
@@ -312,6 +326,7 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
         fd_ocr_text_clear(&again);
         return st;
     }
+    if (kind == FD_KIND_LABEL) return read_once_or_faint(eng, img, box, out, dg);
     return fd_ocr_read(eng, img, box, text_mode[text_care(kind)], out, dg);
 }
 

@@ -172,7 +172,11 @@ int main(void)
      * without the strokes from the sides was weighed against it; an
      * indicator name of a clean page (--seed 4242, doc006 page 3) that
      * reads 采购应和急物资数量 at 84 % scaled to 24 px and right at 32 px
-     * (the reread of a text line read under reread_below_conf). */
+     * (the reread of a text line read under reread_below_conf); the
+     * 年度指标值 and 实际完成值 cells of a faded 150-DPI page (--seed
+     * 7575, doc017 page 1: >=12个, 402人) whose ink the page's
+     * binarisation all but lost, read as empty cells before faint_cell
+     * looked at measure and text cells too. */
     total = exact = numeric_total = numeric_exact = 0;
     fd_snprintf(line, sizeof line, "%s/scan_cases.tsv", dir);
     cases = fopen(line, "r");
