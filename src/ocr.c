@@ -483,8 +483,10 @@ cleanup:
 /* Looks at the first glyph of a measure cell's ink for ≥ or ≤: a chevron
  * with a separate flat bar under it. The models read this glyph as "2",
  * "=" or nothing, which turns "≥85%" into "285%"; the shape is
- * unambiguous. Returns '>' for ≥, '<' for ≤, 0 otherwise. */
-static int leading_relation(PIX *bin, int x0, int y0, int x1, int y1)
+ * unambiguous. With merged, one component shaped as a chevron run into
+ * a bar under it is taken too (see the branch). Returns '>' for ≥, '<'
+ * for ≤, 0 otherwise. */
+static int leading_relation(PIX *bin, int x0, int y0, int x1, int y1, int merged)
 {
     PIX *crop = crop_region(bin, x0, y0, x1, y1);
     BOXA *boxa = NULL;
@@ -535,6 +537,34 @@ static int leading_relation(PIX *bin, int x0, int y0, int x1, int y1)
             else
                 others++;
         }
+    }
+    if (merged && bars == 0 && others == 0) {
+        /* One component: chevron and bar run together (a blurred ≥). Its
+         * top quarter is one arm of the chevron, on one side (a 2's top
+         * is an arc over both halves); its bottom quarter the bar, most
+         * of the glyph's width. */
+        l_uint32 *data = pixGetData(crop);
+        l_int32 wpl = pixGetWpl(crop);
+        int x, y, left = 0, right = 0, bottom_x0 = fx + fw, bottom_x1 = fx - 1;
+        for (y = fy; y < fy + (fh + 3) / 4; y++) {
+            l_uint32 *line = data + (l_int64)y * wpl;
+            for (x = fx; x < fx + fw; x++)
+                if (GET_DATA_BIT(line, x)) {
+                    if (x < fx + fw / 2) left++;
+                    else right++;
+                }
+        }
+        for (y = fy + fh - (fh + 3) / 4; y < fy + fh; y++) {
+            l_uint32 *line = data + (l_int64)y * wpl;
+            for (x = fx; x < fx + fw; x++)
+                if (GET_DATA_BIT(line, x)) {
+                    if (x < bottom_x0) bottom_x0 = x;
+                    if (x > bottom_x1) bottom_x1 = x;
+                }
+        }
+        if ((bottom_x1 + 1 - bottom_x0) * 20 >= fw * 11)
+            rel = left > 0 && left >= 2 * right ? '>' : 0;
+        goto done;
     }
     if (bars == 1 && others == 0) {
         /* '>' has ink on the left at its top row, '<' on the right. */
@@ -1811,7 +1841,24 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             }
         }
         if (st == FD_OK && mode == FD_OCR_MEASURE) {
-            int rel = leading_relation(bin, bx0, by0, bx1 + 1, by1 + 1);
+            int rel = leading_relation(bin, bx0, by0, bx1 + 1, by1 + 1, 0);
+            /* A reading that starts with 2 and a digit whose ink shows no
+             * operator: on a blurred, faded page the ≥ may be too pale for
+             * the page's binarisation (the ink box starts at the digits)
+             * and its chevron and bar run together. The cell's gray is
+             * binarised on its own contrast (faint_cell) and looked at
+             * again; only a ≥ is taken from there: a 2 (24次, 228户)
+             * passed for a merged ≤ as often as a ≤ was found. Seven dev
+             * sets: hard text 89.35 -> 89.44 %. */
+            if (rel == 0 && out->text && out->text[0] == '2' && out->text[1] >= '0' && out->text[1] <= '9') {
+                PIX *own_gray = NULL, *own_bin = NULL;
+                int own_box[4];
+                if (faint_cell(gray, x0, y0, x1, y1, dpi, min_ink, &own_gray, &own_bin, own_box) &&
+                    leading_relation(own_bin, own_box[0], own_box[1], own_box[2] + 1, own_box[3] + 1, 1) == '>')
+                    rel = '>';
+                pixDestroy(&own_gray);
+                pixDestroy(&own_bin);
+            }
             if (rel != 0) st = fix_leading_relation(out, rel);
             else st = set_operator_width(out, operator_pitch(bin, bx0, by0, bx1 + 1, by1 + 1));
             if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");

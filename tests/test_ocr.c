@@ -176,7 +176,11 @@ int main(void)
      * 年度指标值 and 实际完成值 cells of a faded 150-DPI page (--seed
      * 7575, doc017 page 1: >=12个, 402人) whose ink the page's
      * binarisation all but lost, read as empty cells before faint_cell
-     * looked at measure and text cells too. */
+     * looked at measure and text cells too; a ≥ too pale for the page's
+     * binarisation, chevron and bar blurred into one (175 DPI, --seed
+     * 3737, doc011 page 1: read 295% before the cell was binarised on
+     * its own contrast), and a 2 that must stay a 2 there (200 DPI,
+     * doc028 page 1: read ≥28户 when any operator found so was taken). */
     total = exact = numeric_total = numeric_exact = 0;
     fd_snprintf(line, sizeof line, "%s/scan_cases.tsv", dir);
     cases = fopen(line, "r");
