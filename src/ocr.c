@@ -480,6 +480,24 @@ cleanup:
     return st;
 }
 
+/* Ink pixels of bin in the top quarter of the glyph box (fx, fy, fw, fh),
+ * in its left and its right half: where a chevron's upper arm starts. */
+static void top_quarter_sides(PIX *bin, int fx, int fy, int fw, int fh, int *left, int *right)
+{
+    l_uint32 *data = pixGetData(bin);
+    l_int32 wpl = pixGetWpl(bin);
+    int x, y;
+    *left = *right = 0;
+    for (y = fy; y < fy + (fh + 3) / 4; y++) {
+        l_uint32 *line = data + (l_int64)y * wpl;
+        for (x = fx; x < fx + fw; x++)
+            if (GET_DATA_BIT(line, x)) {
+                if (x < fx + fw / 2) (*left)++;
+                else (*right)++;
+            }
+    }
+}
+
 /* Looks at the first glyph of a measure cell's ink for ≥ or ≤: a chevron
  * with a separate flat bar under it. The models read this glyph as "2",
  * "=" or nothing, which turns "≥85%" into "285%"; the shape is
@@ -545,15 +563,8 @@ static int leading_relation(PIX *bin, int x0, int y0, int x1, int y1, int merged
          * of the glyph's width. */
         l_uint32 *data = pixGetData(crop);
         l_int32 wpl = pixGetWpl(crop);
-        int x, y, left = 0, right = 0, bottom_x0 = fx + fw, bottom_x1 = fx - 1;
-        for (y = fy; y < fy + (fh + 3) / 4; y++) {
-            l_uint32 *line = data + (l_int64)y * wpl;
-            for (x = fx; x < fx + fw; x++)
-                if (GET_DATA_BIT(line, x)) {
-                    if (x < fx + fw / 2) left++;
-                    else right++;
-                }
-        }
+        int x, y, left, right, bottom_x0 = fx + fw, bottom_x1 = fx - 1;
+        top_quarter_sides(crop, fx, fy, fw, fh, &left, &right);
         for (y = fy + fh - (fh + 3) / 4; y < fy + fh; y++) {
             l_uint32 *line = data + (l_int64)y * wpl;
             for (x = fx; x < fx + fw; x++)
@@ -568,17 +579,8 @@ static int leading_relation(PIX *bin, int x0, int y0, int x1, int y1, int merged
     }
     if (bars == 1 && others == 0) {
         /* '>' has ink on the left at its top row, '<' on the right. */
-        l_uint32 *data = pixGetData(crop);
-        l_int32 wpl = pixGetWpl(crop);
-        int x, left = 0, right = 0, rows;
-        for (rows = 0; rows < (fh + 3) / 4; rows++) {
-            l_uint32 *line = data + (l_int64)(fy + rows) * wpl;
-            for (x = fx; x < fx + fw; x++)
-                if (GET_DATA_BIT(line, x)) {
-                    if (x < fx + fw / 2) left++;
-                    else right++;
-                }
-        }
+        int left, right;
+        top_quarter_sides(crop, fx, fy, fw, fh, &left, &right);
         rel = left > right ? '>' : right > left ? '<' : 0;
     }
 done:
