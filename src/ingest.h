@@ -54,9 +54,9 @@ typedef struct fd_page_image {
     PIX *faint;          /* 8 bpp or NULL: the same page with only the paper clipped to
                             white, so that rules a few gray levels darker than the paper
                             (faded, 1-px, blurred) survive; for the grid's line search */
-    PIX *digits;         /* 8 bpp or NULL (no gray seal found): gray with the strokes that the
-                            gray-seal suppression thinned given back where they are joined to a
-                            dark core; what number cells are read from (ocr.c) */
+    PIX *digits;         /* 8 bpp or NULL (no gray seal found): gray with only the pixels
+                            near a gray seal's own strokes lifted, so that digits between
+                            them stay whole; what number cells are read from (ocr.c) */
 } fd_page_image;
 
 typedef struct fd_clean_options {
