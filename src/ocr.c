@@ -1302,8 +1302,8 @@ static int flat_ink(int bx0, int by0, int bx1, int by1, int dpi)
 }
 
 /* The modes whose empty-looking cells get faint_cell's second look: numbers
- * (with more conditions, fd_ocr_read), measures and text lines read with
- * care. On a faded page the values of 年度指标值 and 实际完成值 (12个,
+ * (which get it for too flat or too low ink as well, fd_ocr_read),
+ * measures and text lines read with care. On a faded page the values of 年度指标值 and 实际完成值 (12个,
  * 402人, 完整) are thinner ink than the labels beside them and came out
  * empty after the page's binarisation. Not the one-scale first look
  * (FD_OCR_LINE_ONCE: a 偏差原因, a first look at a label or measure): an
@@ -1311,9 +1311,10 @@ static int flat_ink(int bx0, int by0, int bx1, int by1, int dpi)
  * character (the bundled demo's second form); the caller reads a label
  * or measure cell that looked empty again with care. Nor block mode
  * (goal sentences): no change on seven generated sets. */
-static int faint_text_mode(fd_ocr_mode mode)
+static int faint_look_mode(fd_ocr_mode mode)
 {
-    return mode == FD_OCR_MEASURE || mode == FD_OCR_LINE || mode == FD_OCR_LINE_KEY;
+    return mode == FD_OCR_NUMBER || mode == FD_OCR_MEASURE || mode == FD_OCR_LINE ||
+           mode == FD_OCR_LINE_KEY;
 }
 
 /* A cell whose ink is too faint for the page's binarisation (a
@@ -1563,8 +1564,7 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
          * seems empty. */
         flat = mode == FD_OCR_NUMBER && bx1 >= bx0 && flat_ink(bx0, by0, bx1, by1, dpi);
         low = mode == FD_OCR_NUMBER && bx1 >= bx0 && !flat && (by1 + 1 - by0) * 20 < dpi;
-        if (((mode == FD_OCR_NUMBER && (ink < min_ink || bx1 < bx0 || flat || low)) ||
-             (faint_text_mode(mode) && (ink < min_ink || bx1 < bx0))) &&
+        if ((ink < min_ink || bx1 < bx0 || flat || low) && faint_look_mode(mode) &&
             faint_cell(gray, x0, y0, x1, y1, dpi, min_ink, &faint_gray, &faint_bin, fb) &&
             (!low || (fb[3] - fb[1] + 1) * 2 >= (by1 + 1 - by0) * 3)) {
             /* From here on the cell is read from its own stretched copy:

@@ -21,13 +21,18 @@ static void strip_ws(char *s)
     *d = '\0';
 }
 
+/* The image at path as 8 bpp gray; NULL when it cannot be read. */
+static PIX *gray_from_png(const char *path)
+{
+    PIX *raw = pixRead(path), *gray = raw ? pixConvertTo8(raw, 0) : NULL;
+    pixDestroy(&raw);
+    return gray;
+}
+
 static int page_from_png(const char *path, fd_page_image *pg)
 {
-    PIX *raw = pixRead(path);
     memset(pg, 0, sizeof *pg);
-    if (raw == NULL) return -1;
-    pg->gray = pixConvertTo8(raw, 0);
-    pixDestroy(&raw);
+    pg->gray = gray_from_png(path);
     if (pg->gray == NULL) return -1;
     pg->binary = pixThresholdToBinary(pg->gray, 180); /* ingest.c FD_BIN_THRESHOLD */
     pg->dpi = 300;
@@ -104,11 +109,8 @@ static void read_cases(fd_ocr_engine *eng, const char *dir, FILE *cases, int *to
          * read from under a gray seal (fd_page_image.digits); FILE is then
          * the suppressed page, whose binarisation the reader also uses. */
         if (digits) {
-            PIX *raw;
             fd_snprintf(path, sizeof path, "%s/%s", dir, digits);
-            raw = pixRead(path);
-            pg.digits = raw ? pixConvertTo8(raw, 0) : NULL;
-            pixDestroy(&raw);
+            pg.digits = gray_from_png(path);
             T_CHECK_MSG(pg.digits != NULL, "cannot load %s", path);
         }
         box[0] = 0;
