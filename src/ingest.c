@@ -1069,6 +1069,17 @@ static PIX *normalise_background(PIX *gray, PIX **faint)
  * thin or faded strokes of a 150-DPI scan only reach mid gray. */
 #define FD_BIN_THRESHOLD 180
 #define FD_ORIENT_THRESHOLD 215
+/* Rules, in page-widths (7 in each), that orientation needs to go by: about
+ * what a continuation page's table of five rows has (eight had left such a
+ * page of a faded hard scan upside down); and the least taken as a last
+ * resort on the lenient binarisation, with the blank paper's word needed
+ * too: what a faded page holding only the total row shows of its rules
+ * (fresh hard sets had such pages of one to six rows left upside down). */
+#define FD_ORIENT_MIN_RULES 5.0
+/* An up/down score (updown_score) on the normal binarisation that is taken
+ * without a second look: more than the title cue's 3 alone. */
+#define FD_ORIENT_SURE 4
+#define FD_ORIENT_MIN_RULES_SHORT 1.0
 
 /* 1 when the mid-gray pixels of the box [bx,bx+bw)×[by,by+bh) of mid lie
  * in horizontal bands with clear rows between them: rows of gray text
@@ -1488,12 +1499,17 @@ static l_int32 boxa_total(BOXA *b, int horiz)
  * once. A second cue: the title and year line sit above the table, so ink
  * above the table but not below it votes for upright (and the reverse for
  * upside down). A third: a continuation page's short table sits at the
- * top with blank paper below it. */
-static int updown_score(PIX *bin, int dpi)
+ * top with blank paper below it.
+ *
+ * short_table: the rules found are few (a faded page), so they may be a
+ * part of a longer table whose other rules were lost, and the ink next to
+ * them may be the table's own text. Then the score counts only when the
+ * blank-paper cue points the same way; 0 otherwise. */
+static int updown_score(PIX *bin, int dpi, int short_table)
 {
     BOXA *hs = NULL, *vs = NULL;
     l_int32 n, i, j, left = INT_MAX, right = -1, top = INT_MAX, bottom = -1;
-    int score = 0, len = (int)lround(0.3 * dpi), thick = (int)lround(0.08 * dpi) + 2;
+    int score = 0, blank = 0, len = (int)lround(0.3 * dpi), thick = (int)lround(0.08 * dpi) + 2;
     int tol = (int)lround(0.06 * dpi) + 2;
     l_int32 *ys = NULL, *x0 = NULL, *x1 = NULL;
     l_int32 nrow = 0;
@@ -1574,11 +1590,13 @@ static int updown_score(PIX *bin, int dpi)
         int band = (int)lround(1.2 * dpi);
         l_int32 above = ink_in_rows(bin, top - tol - band, top - tol);
         l_int32 below = ink_in_rows(bin, bottom + tol, bottom + tol + band);
-        if (below_gap > 3 * top + dpi) score += 2;
-        else if (top > 3 * below_gap + dpi) score -= 2;
+        if (below_gap > 3 * top + dpi) blank = 1;
+        else if (top > 3 * below_gap + dpi) blank = -1;
+        score += 2 * blank;
         if (above > 3 * below + 50) score += 3;
         else if (below > 3 * above + 50) score -= 3;
     }
+    if (short_table && score * blank <= 0) score = 0;
 cleanup:
     fd_free(ys);
     fd_free(x0);
@@ -1595,16 +1613,17 @@ cleanup:
  * the total length of horizontal rules over that of vertical rules equals
  * the mean cell width over height (2.5-3 on this form). So when vertical
  * rules dominate by more than 2:1, the page lies on its side. Up/down (and which side) then comes from
- * updown_score on the candidate orientations. A page with too few rules is
- * left as it is. *decided: 1 when the up/down score was 2 or more either
- * way, 0 when the rules said too little to go by. */
-static int detect_quads(PIX *bin, int dpi, int *decided)
+ * updown_score on the candidate orientations. A page with too few rules
+ * (FD_ORIENT_MIN_RULES, or FD_ORIENT_MIN_RULES_SHORT when short_table) is
+ * left as it is. *score: how sure, the magnitude of updown_score (0 when
+ * the rules said too little to go by); 2 or more decides up or down. */
+static int detect_quads(PIX *bin, int dpi, int short_table, int *score)
 {
     PIX *r = NULL, *rot = NULL;
     BOXA *hs = NULL, *vs = NULL;
     int rdpi = dpi, quads = 0, s0;
     l_int32 lh, lv;
-    *decided = 0;
+    *score = 0;
     /* Work near 100 DPI: enough for rules, cheap. */
     if (dpi >= 250) {
         r = pixReduceRankBinary2(bin, 1, NULL);
@@ -1620,11 +1639,10 @@ static int detect_quads(PIX *bin, int dpi, int *decided)
     }
     lh = boxa_total(hs, 1);
     lv = boxa_total(vs, 0);
-    /* At least ~ five page-widths of rules in all, or no table to go by
-     * (-1: the caller may retry on a more lenient binarisation). A
-     * continuation page with a table of five rows has about that much
-     * (eight had left such a page of a faded hard scan upside down). */
-    if ((double)(lh + lv) < 5.0 * 7.0 * rdpi) {
+    /* Too few rules: no table to go by (-1: the caller may retry on a
+     * more lenient binarisation, or with a lower minimum). */
+    if ((double)(lh + lv) <
+        (short_table ? FD_ORIENT_MIN_RULES_SHORT : FD_ORIENT_MIN_RULES) * 7.0 * rdpi) {
         quads = -1;
         goto cleanup;
     }
@@ -1640,15 +1658,15 @@ static int detect_quads(PIX *bin, int dpi, int *decided)
          * down, three quarter turns are right. */
         rot = pixRotateOrth(r, 1);
         if (rot == NULL) goto cleanup;
-        s0 = updown_score(rot, rdpi);
+        s0 = updown_score(rot, rdpi, short_table);
         quads = s0 <= -2 ? 3 : 1;
-        *decided = s0 <= -2 || s0 >= 2;
+        *score = abs(s0);
     } else {
-        s0 = updown_score(r, rdpi);
+        s0 = updown_score(r, rdpi, short_table);
         /* Turning a page over on thin evidence costs the whole page: one
          * odd rule (a broken or faded one) is not enough. */
         quads = s0 <= -2 ? 2 : 0;
-        *decided = s0 <= -2 || s0 >= 2;
+        *score = abs(s0);
     }
 cleanup:
     boxaDestroy(&hs);
@@ -1748,27 +1766,41 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
     }
 
     if (opt->fix_orientation) {
-        int decided = 0;
+        int score = 0;
         bin = pixThresholdToBinary(norm, FD_BIN_THRESHOLD);
         if (bin == NULL) {
             st = fd_diag_fail(dg, FD_ERR_NOMEM, "page %d: binarisation failed", page);
             goto cleanup;
         }
-        quads = detect_quads(bin, edpi, &decided);
-        if (quads < 0 || !decided) {
+        quads = detect_quads(bin, edpi, 0, &score);
+        if (quads != 0 || score < FD_ORIENT_SURE) {
             /* Too few rules at the normal threshold (a faded scan), or too
              * few of their ends to tell up from down: try again with a
              * lenient one and the breaks of the rules closed; the long
              * openings of detect_quads remove the noise. An undecided
              * page stays as the first try left it unless the second
-             * decides. */
+             * decides. A turn, and a decision the title cue alone could
+             * have made, are looked at again too: where the row rules of
+             * a faded table's lower part are lost at the normal
+             * threshold, its text there looks like a title below the
+             * table, and turning a page the wrong way costs all its
+             * cells (a fresh hard set had a page of 110 cells turned
+             * over so; the lenient look saw the whole table upright). */
             PIX *lenient = pixThresholdToBinary(norm, FD_ORIENT_THRESHOLD);
             int first = quads, second;
             pixDestroy(&bin);
             bin = lenient != NULL ? pixCloseSafeBrick(NULL, lenient, 3, 3) : NULL;
             pixDestroy(&lenient);
-            second = bin != NULL ? detect_quads(bin, edpi, &decided) : 0;
-            quads = first < 0 || decided ? second : first;
+            second = bin != NULL ? detect_quads(bin, edpi, 0, &score) : 0;
+            if (second < 0) {
+                /* Still too few: a short table (a continuation page's
+                 * last rows and the total) on faded paper. Its rules and
+                 * the blank paper on one side of it may still tell; only
+                 * a decided score is taken. */
+                second = detect_quads(bin, edpi, 1, &score);
+                if (score < 2) second = -1;
+            }
+            quads = first < 0 || score >= 2 ? second : first;
         }
         if (quads < 0) quads = 0;
         pixDestroy(&bin);

@@ -730,6 +730,117 @@ static void test_orientation_faded_inner_rules(void)
     pixDestroy(&page);
 }
 
+/* Gray rule (gray 200: lighter than the normal binarisation's threshold,
+ * darker than the lenient one's) from (x,y), w×h pixels. */
+static void gray_rule(PIX *page, int x, int y, int w, int h, int gray)
+{
+    BOX *b = boxCreate(x, y, w, h);
+    if (b != NULL) pixSetInRectArbitrary(page, b, (l_uint32)gray);
+    boxDestroy(&b);
+}
+
+/* A faded continuation page holding only the total row (two full-width
+ * rules, eight column rules, gray 200, text in two cells) at its top, fed
+ * upside down: the lenient binarisation shows about one page-width of
+ * rules, too few for the rule count orientation needs, and fresh hard sets
+ * had such pages (one to six rows) left upside down, every cell lost. The
+ * blank paper on the other side decides. Upright it stays upright. */
+static void test_orientation_faded_total_row(void)
+{
+    PIX *page = pixCreate(827, 1169, 8), *turned;
+    fd_clean_options opt;
+    fd_diag dg;
+    unsigned seed = 5;
+    int k, turn;
+    static const int cols[8] = {60, 160, 300, 420, 520, 600, 680, 767};
+    pixSetAll(page);
+    gray_rule(page, 60, 90, 709, 2, 200);
+    gray_rule(page, 60, 140, 709, 2, 200);
+    for (k = 0; k < 8; k++) gray_rule(page, cols[k], 90, 2, 52, 200);
+    synth_text(page, 70, 104, 60, 24, 14, &seed);
+    synth_text(page, 610, 104, 50, 24, 14, &seed);
+    turned = pixRotateOrth(page, 2);
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    for (turn = 0; turn < 2 && turned != NULL; turn++) {
+        fd_page_image img;
+        T_EQ_INT(fd_page_clean(turn ? turned : page, 1, 100, &opt, &img, &dg), FD_OK);
+        T_CHECK_MSG(img.rotation_deg == (turn ? 180 : 0), "total row %s: rotation %d",
+                    turn ? "upside down" : "upright", img.rotation_deg);
+        fd_page_image_clear(&img);
+    }
+    pixDestroy(&turned);
+    pixDestroy(&page);
+}
+
+/* A faded page whose table fills the middle of the sheet, upright: the
+ * rules of its upper two rows at gray 200, those of the others at gray 235
+ * (lost even on the lenient binarisation), text in every row. The few
+ * rules found look like a short table with ink below it, which alone says
+ * upside down; but no blank paper backs that, so the page stays upright
+ * (a fresh hard set had a full page of 140 cells turned over so). */
+static void test_orientation_faded_partial_table(void)
+{
+    PIX *page = pixCreate(827, 1169, 8);
+    fd_clean_options opt;
+    fd_page_image img;
+    fd_diag dg;
+    unsigned seed = 6;
+    int i, k;
+    static const int cols[5] = {60, 200, 400, 550, 767};
+    pixSetAll(page);
+    for (i = 0; i <= 12; i++) gray_rule(page, 60, 300 + 55 * i, 709, 2, i <= 2 ? 200 : 235);
+    for (k = 0; k < 5; k++) {
+        gray_rule(page, cols[k], 300, 2, 112, 200);
+        gray_rule(page, cols[k], 412, 2, 550, 235);
+    }
+    for (i = 0; i < 12; i++)
+        for (k = 0; k < 4; k++) synth_text(page, cols[k] + 10, 300 + 55 * i + 14, 100, 28, 14, &seed);
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(page, 1, 100, &opt, &img, &dg), FD_OK);
+    T_CHECK_MSG(img.rotation_deg == 0, "partly faded table upright: rotation %d", img.rotation_deg);
+    fd_page_image_clear(&img);
+    pixDestroy(&page);
+}
+
+/* A continuation page (no title) whose table fills it, its upper rows
+ * ruled in black and its last four rows in gray 200 (lost at the normal
+ * binarisation's threshold), the first column merged over those four rows
+ * and text in them. At the normal threshold the table seems to end above
+ * them and their text looks like a title below (or, turned, above) it,
+ * which alone says the page is the other way up; a fresh hard set had a
+ * page of 110 cells turned over so. The lenient look sees the whole table
+ * and its merged cell: upright stays upright, upside down is turned. */
+static void test_orientation_faded_lower_rows(void)
+{
+    PIX *page = pixCreate(827, 1169, 8), *turned;
+    fd_clean_options opt;
+    fd_diag dg;
+    unsigned seed = 7;
+    int i, k, turn;
+    static const int cols[5] = {60, 200, 400, 550, 767};
+    pixSetAll(page);
+    for (i = 0; i < 16; i++) pixRasterop(page, 60, 80 + 55 * i, 709, 2, PIX_CLR, NULL, 0, 0);
+    for (k = 0; k < 5; k++) pixRasterop(page, cols[k], 80, 2, 827, PIX_CLR, NULL, 0, 0);
+    for (i = 1; i <= 4; i++) gray_rule(page, i < 4 ? cols[1] : 60, 905 + 55 * i, i < 4 ? 569 : 709, 2, 200);
+    for (k = 0; k < 5; k++) gray_rule(page, cols[k], 907, 2, 220, 200);
+    for (i = 0; i < 4; i++)
+        for (k = 1; k < 4; k++) synth_text(page, cols[k] + 10, 905 + 55 * i + 14, 100, 28, 14, &seed);
+    turned = pixRotateOrth(page, 2);
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    for (turn = 0; turn < 2 && turned != NULL; turn++) {
+        fd_page_image img;
+        T_EQ_INT(fd_page_clean(turn ? turned : page, 1, 100, &opt, &img, &dg), FD_OK);
+        T_CHECK_MSG(img.rotation_deg == (turn ? 180 : 0), "faded lower rows %s: rotation %d",
+                    turn ? "upside down" : "upright", img.rotation_deg);
+        fd_page_image_clear(&img);
+    }
+    pixDestroy(&turned);
+    pixDestroy(&page);
+}
+
 /* A faded continuation page holding a short table, skewed 3 degrees: the
  * sweep over the whole page does not trust its peak (its least score is
  * under Leptonica's share of the page's size), on the normal nor the
@@ -935,6 +1046,9 @@ int main(void)
     test_orientation_short_table();
     test_orientation_tall_cells();
     test_orientation_faded_inner_rules();
+    test_orientation_faded_total_row();
+    test_orientation_faded_partial_table();
+    test_orientation_faded_lower_rows();
     test_skew_short_faded_table();
     test_depths();
     return fd_test_summary("test_ingest");
