@@ -1076,10 +1076,10 @@ static PIX *normalise_background(PIX *gray, PIX **faint)
  * too: what a faded page holding only the total row shows of its rules
  * (fresh hard sets had such pages of one to six rows left upside down). */
 #define FD_ORIENT_MIN_RULES 5.0
+#define FD_ORIENT_MIN_RULES_SHORT 1.0
 /* An up/down score (updown_score) on the normal binarisation that is taken
  * without a second look: more than the title cue's 3 alone. */
 #define FD_ORIENT_SURE 4
-#define FD_ORIENT_MIN_RULES_SHORT 1.0
 
 /* 1 when the mid-gray pixels of the box [bx,bx+bw)×[by,by+bh) of mid lie
  * in horizontal bands with clear rows between them: rows of gray text
@@ -1613,15 +1613,17 @@ cleanup:
  * the total length of horizontal rules over that of vertical rules equals
  * the mean cell width over height (2.5-3 on this form). So when vertical
  * rules dominate by more than 2:1, the page lies on its side. Up/down (and which side) then comes from
- * updown_score on the candidate orientations. A page with too few rules
- * (FD_ORIENT_MIN_RULES, or FD_ORIENT_MIN_RULES_SHORT when short_table) is
- * left as it is. *score: how sure, the magnitude of updown_score (0 when
- * the rules said too little to go by); 2 or more decides up or down. */
-static int detect_quads(PIX *bin, int dpi, int short_table, int *score)
+ * updown_score on the candidate orientations. A page with fewer rules than
+ * FD_ORIENT_MIN_RULES is left as it is (-1), unless allow_short and it has
+ * FD_ORIENT_MIN_RULES_SHORT: then it is a short table (updown_score's
+ * short_table) and only a decided score turns it (-1 otherwise). *score:
+ * how sure, the magnitude of updown_score (0 when the rules said too
+ * little to go by); 2 or more decides up or down. */
+static int detect_quads(PIX *bin, int dpi, int allow_short, int *score)
 {
     PIX *r = NULL, *rot = NULL;
     BOXA *hs = NULL, *vs = NULL;
-    int rdpi = dpi, quads = 0, s0;
+    int rdpi = dpi, quads = 0, s0, short_table = 0;
     l_int32 lh, lv;
     *score = 0;
     /* Work near 100 DPI: enough for rules, cheap. */
@@ -1640,11 +1642,13 @@ static int detect_quads(PIX *bin, int dpi, int short_table, int *score)
     lh = boxa_total(hs, 1);
     lv = boxa_total(vs, 0);
     /* Too few rules: no table to go by (-1: the caller may retry on a
-     * more lenient binarisation, or with a lower minimum). */
-    if ((double)(lh + lv) <
-        (short_table ? FD_ORIENT_MIN_RULES_SHORT : FD_ORIENT_MIN_RULES) * 7.0 * rdpi) {
-        quads = -1;
-        goto cleanup;
+     * more lenient binarisation). */
+    if ((double)(lh + lv) < FD_ORIENT_MIN_RULES * 7.0 * rdpi) {
+        short_table = allow_short && (double)(lh + lv) >= FD_ORIENT_MIN_RULES_SHORT * 7.0 * rdpi;
+        if (!short_table) {
+            quads = -1;
+            goto cleanup;
+        }
     }
     /* A form page's sheet is portrait: an image taller than wide holds the
      * sheet upright or upside down, never on its side (a sheet fed
@@ -1668,6 +1672,7 @@ static int detect_quads(PIX *bin, int dpi, int short_table, int *score)
         quads = s0 <= -2 ? 2 : 0;
         *score = abs(s0);
     }
+    if (short_table && *score < 2) quads = -1;
 cleanup:
     boxaDestroy(&hs);
     boxaDestroy(&vs);
@@ -1791,15 +1796,10 @@ fd_status fd_page_clean(const PIX *raw, int page, int dpi, const fd_clean_option
             pixDestroy(&bin);
             bin = lenient != NULL ? pixCloseSafeBrick(NULL, lenient, 3, 3) : NULL;
             pixDestroy(&lenient);
-            second = bin != NULL ? detect_quads(bin, edpi, 0, &score) : 0;
-            if (second < 0) {
-                /* Still too few: a short table (a continuation page's
-                 * last rows and the total) on faded paper. Its rules and
-                 * the blank paper on one side of it may still tell; only
-                 * a decided score is taken. */
-                second = detect_quads(bin, edpi, 1, &score);
-                if (score < 2) second = -1;
-            }
+            /* Here even a short table (a continuation page's last rows
+             * and the total on faded paper) is looked at: its rules and
+             * the blank paper on one side of it may still tell. */
+            second = bin != NULL ? detect_quads(bin, edpi, 1, &score) : 0;
             quads = first < 0 || score >= 2 ? second : first;
         }
         if (quads < 0) quads = 0;

@@ -619,16 +619,54 @@ static void test_orientation(void)
     pixDestroy(&page);
 }
 
-static void check_short_table(int merged)
+/* Cleans page (100 DPI, default options): it must come out turned by
+ * want degrees. what names the page in a failure. */
+static void check_rotation(PIX *page, int want, const char *what)
 {
-    PIX *page = pixCreate(827, 1169, 8), *turned;
     fd_clean_options opt;
     fd_page_image img;
     fd_diag dg;
+    fd_clean_options_default(&opt);
+    fd_diag_init(&dg);
+    T_EQ_INT(fd_page_clean(page, 1, 100, &opt, &img, &dg), FD_OK);
+    T_CHECK_MSG(img.rotation_deg == want, "%s: rotation %d", what, img.rotation_deg);
+    fd_page_image_clear(&img);
+}
+
+/* check_rotation on page as it is (no rotation) and turned by 180 degrees
+ * (turned back: 180). */
+static void check_both_ways(PIX *page, const char *what)
+{
+    PIX *turned = pixRotateOrth(page, 2);
+    char name[96];
+    fd_snprintf(name, sizeof name, "%s upright", what);
+    check_rotation(page, 0, name);
+    T_CHECK(turned != NULL);
+    if (turned != NULL) {
+        fd_snprintf(name, sizeof name, "%s upside down", what);
+        check_rotation(turned, 180, name);
+    }
+    pixDestroy(&turned);
+}
+
+/* Gray rule of the given gray level (200: lighter than the normal
+ * binarisation's threshold, darker than the lenient one's) from (x,y),
+ * w×h pixels. */
+static void gray_rule(PIX *page, int x, int y, int w, int h, int gray)
+{
+    BOX *b = boxCreate(x, y, w, h);
+    if (b != NULL) pixSetInRectArbitrary(page, b, (l_uint32)gray);
+    boxDestroy(&b);
+}
+
+static void check_short_table(int merged)
+{
+    PIX *page = pixCreate(827, 1169, 8);
     static const int ys[6] = {80, 130, 180, 230, 280, 330};
     static const int xs[5] = {60, 160, 420, 600, 767};
     unsigned seed = 3;
     int i, k;
+    char what[64];
     pixSetAll(page);
     for (i = 0; i < 6; i++) {
         /* the rules inside the merged first column's rows start right of it */
@@ -638,17 +676,8 @@ static void check_short_table(int merged)
     for (k = 0; k < 5; k++) pixRasterop(page, xs[k], ys[0], 2, ys[5] - ys[0] + 2, PIX_CLR, NULL, 0, 0);
     for (i = 0; i < 5; i++)
         for (k = 1; k < 4; k++) synth_text(page, xs[k] + 8, ys[i] + 4, (xs[k + 1] - xs[k]) / 2, 40, 14, &seed);
-    fd_clean_options_default(&opt);
-    fd_diag_init(&dg);
-    T_EQ_INT(fd_page_clean(page, 1, 100, &opt, &img, &dg), FD_OK);
-    T_CHECK_MSG(img.rotation_deg == 0, "short table (merged %d) upright: rotation %d", merged, img.rotation_deg);
-    fd_page_image_clear(&img);
-    turned = pixRotateOrth(page, 2);
-    T_EQ_INT(fd_page_clean(turned, 1, 100, &opt, &img, &dg), FD_OK);
-    T_CHECK_MSG(img.rotation_deg == 180, "short table (merged %d) upside down: rotation %d", merged,
-                img.rotation_deg);
-    fd_page_image_clear(&img);
-    pixDestroy(&turned);
+    fd_snprintf(what, sizeof what, "short table (merged %d)", merged);
+    check_both_ways(page, what);
     pixDestroy(&page);
 }
 
@@ -672,9 +701,6 @@ static void test_orientation_short_table(void)
 static void test_orientation_tall_cells(void)
 {
     PIX *page = pixCreate(827, 1169, 8);
-    fd_clean_options opt;
-    fd_page_image img;
-    fd_diag dg;
     unsigned seed = 4;
     int i, k, line;
     pixSetAll(page);
@@ -684,11 +710,7 @@ static void test_orientation_tall_cells(void)
         for (k = 0; k < 10; k++)
             for (line = 0; line < 4; line++)
                 synth_text(page, 60 + 70 * k + 8, 80 + 225 * i + 20 + 45 * line, 50, 30, 14, &seed);
-    fd_clean_options_default(&opt);
-    fd_diag_init(&dg);
-    T_EQ_INT(fd_page_clean(page, 1, 100, &opt, &img, &dg), FD_OK);
-    T_CHECK_MSG(img.rotation_deg == 0, "tall cells upright: rotation %d", img.rotation_deg);
-    fd_page_image_clear(&img);
+    check_rotation(page, 0, "tall cells upright");
     pixDestroy(&page);
 }
 
@@ -702,41 +724,16 @@ static void test_orientation_tall_cells(void)
  * Upright it stays upright. */
 static void test_orientation_faded_inner_rules(void)
 {
-    PIX *page = pixCreate(827, 1169, 8), *turned;
-    fd_clean_options opt;
-    fd_diag dg;
-    int i, k, turn;
+    PIX *page = pixCreate(827, 1169, 8);
+    int i, k;
     static const int cols[5] = {60, 200, 400, 550, 769};
     pixSetAll(page);
     for (i = 0; i <= 5; i++) pixRasterop(page, 60, 80 + 202 * i, 711, 2, PIX_CLR, NULL, 0, 0);
     for (k = 0; k < 5; k++) pixRasterop(page, cols[k], 80, 2, 1012, PIX_CLR, NULL, 0, 0);
     for (i = 0; i < 5; i++)
-        for (k = 1; k <= 3; k++) {
-            BOX *b = boxCreate(200, 80 + 202 * i + 50 * k, 571, 2);
-            if (b != NULL) pixSetInRectArbitrary(page, b, 200);
-            boxDestroy(&b);
-        }
-    turned = pixRotateOrth(page, 2);
-    fd_clean_options_default(&opt);
-    fd_diag_init(&dg);
-    for (turn = 0; turn < 2 && turned != NULL; turn++) {
-        fd_page_image img;
-        T_EQ_INT(fd_page_clean(turn ? turned : page, 1, 100, &opt, &img, &dg), FD_OK);
-        T_CHECK_MSG(img.rotation_deg == (turn ? 180 : 0), "%s: rotation %d", turn ? "upside down" : "upright",
-                    img.rotation_deg);
-        fd_page_image_clear(&img);
-    }
-    pixDestroy(&turned);
+        for (k = 1; k <= 3; k++) gray_rule(page, 200, 80 + 202 * i + 50 * k, 571, 2, 200);
+    check_both_ways(page, "faded inner rules");
     pixDestroy(&page);
-}
-
-/* Gray rule (gray 200: lighter than the normal binarisation's threshold,
- * darker than the lenient one's) from (x,y), w×h pixels. */
-static void gray_rule(PIX *page, int x, int y, int w, int h, int gray)
-{
-    BOX *b = boxCreate(x, y, w, h);
-    if (b != NULL) pixSetInRectArbitrary(page, b, (l_uint32)gray);
-    boxDestroy(&b);
 }
 
 /* A faded continuation page holding only the total row (two full-width
@@ -747,11 +744,9 @@ static void gray_rule(PIX *page, int x, int y, int w, int h, int gray)
  * blank paper on the other side decides. Upright it stays upright. */
 static void test_orientation_faded_total_row(void)
 {
-    PIX *page = pixCreate(827, 1169, 8), *turned;
-    fd_clean_options opt;
-    fd_diag dg;
+    PIX *page = pixCreate(827, 1169, 8);
     unsigned seed = 5;
-    int k, turn;
+    int k;
     static const int cols[8] = {60, 160, 300, 420, 520, 600, 680, 767};
     pixSetAll(page);
     gray_rule(page, 60, 90, 709, 2, 200);
@@ -759,17 +754,7 @@ static void test_orientation_faded_total_row(void)
     for (k = 0; k < 8; k++) gray_rule(page, cols[k], 90, 2, 52, 200);
     synth_text(page, 70, 104, 60, 24, 14, &seed);
     synth_text(page, 610, 104, 50, 24, 14, &seed);
-    turned = pixRotateOrth(page, 2);
-    fd_clean_options_default(&opt);
-    fd_diag_init(&dg);
-    for (turn = 0; turn < 2 && turned != NULL; turn++) {
-        fd_page_image img;
-        T_EQ_INT(fd_page_clean(turn ? turned : page, 1, 100, &opt, &img, &dg), FD_OK);
-        T_CHECK_MSG(img.rotation_deg == (turn ? 180 : 0), "total row %s: rotation %d",
-                    turn ? "upside down" : "upright", img.rotation_deg);
-        fd_page_image_clear(&img);
-    }
-    pixDestroy(&turned);
+    check_both_ways(page, "total row");
     pixDestroy(&page);
 }
 
@@ -782,9 +767,6 @@ static void test_orientation_faded_total_row(void)
 static void test_orientation_faded_partial_table(void)
 {
     PIX *page = pixCreate(827, 1169, 8);
-    fd_clean_options opt;
-    fd_page_image img;
-    fd_diag dg;
     unsigned seed = 6;
     int i, k;
     static const int cols[5] = {60, 200, 400, 550, 767};
@@ -796,11 +778,7 @@ static void test_orientation_faded_partial_table(void)
     }
     for (i = 0; i < 12; i++)
         for (k = 0; k < 4; k++) synth_text(page, cols[k] + 10, 300 + 55 * i + 14, 100, 28, 14, &seed);
-    fd_clean_options_default(&opt);
-    fd_diag_init(&dg);
-    T_EQ_INT(fd_page_clean(page, 1, 100, &opt, &img, &dg), FD_OK);
-    T_CHECK_MSG(img.rotation_deg == 0, "partly faded table upright: rotation %d", img.rotation_deg);
-    fd_page_image_clear(&img);
+    check_rotation(page, 0, "partly faded table upright");
     pixDestroy(&page);
 }
 
@@ -814,11 +792,9 @@ static void test_orientation_faded_partial_table(void)
  * and its merged cell: upright stays upright, upside down is turned. */
 static void test_orientation_faded_lower_rows(void)
 {
-    PIX *page = pixCreate(827, 1169, 8), *turned;
-    fd_clean_options opt;
-    fd_diag dg;
+    PIX *page = pixCreate(827, 1169, 8);
     unsigned seed = 7;
-    int i, k, turn;
+    int i, k;
     static const int cols[5] = {60, 200, 400, 550, 767};
     pixSetAll(page);
     for (i = 0; i < 16; i++) pixRasterop(page, 60, 80 + 55 * i, 709, 2, PIX_CLR, NULL, 0, 0);
@@ -827,17 +803,7 @@ static void test_orientation_faded_lower_rows(void)
     for (k = 0; k < 5; k++) gray_rule(page, cols[k], 907, 2, 220, 200);
     for (i = 0; i < 4; i++)
         for (k = 1; k < 4; k++) synth_text(page, cols[k] + 10, 905 + 55 * i + 14, 100, 28, 14, &seed);
-    turned = pixRotateOrth(page, 2);
-    fd_clean_options_default(&opt);
-    fd_diag_init(&dg);
-    for (turn = 0; turn < 2 && turned != NULL; turn++) {
-        fd_page_image img;
-        T_EQ_INT(fd_page_clean(turn ? turned : page, 1, 100, &opt, &img, &dg), FD_OK);
-        T_CHECK_MSG(img.rotation_deg == (turn ? 180 : 0), "faded lower rows %s: rotation %d",
-                    turn ? "upside down" : "upright", img.rotation_deg);
-        fd_page_image_clear(&img);
-    }
-    pixDestroy(&turned);
+    check_both_ways(page, "faded lower rows");
     pixDestroy(&page);
 }
 
