@@ -307,6 +307,22 @@ static fd_status read_box(reader_ctx *rc, const fd_page_image *img, const int bo
                 again.text = rel;
             }
             merged = fd_merge_measure_unit(out->text, again.text, rc->env->ocr_config->measure_charset);
+            /* A first look that read a serif 1 as ']' or '|' may hold one
+             * stroke too many ("=]1]场" for =11场); the careful reading
+             * of the line gets one more chance to agree. */
+            if (merged == NULL && strpbrk(out->text, "]|") != NULL) {
+                fd_ocr_text careful;
+                memset(&careful, 0, sizeof careful);
+                st = fd_ocr_read(eng, img, box, FD_OCR_LINE, &careful, dg);
+                if (st == FD_OK)
+                    merged = fd_merge_measure_unit(careful.text, again.text, rc->env->ocr_config->measure_charset);
+                if (merged && careful.conf < out->conf) out->conf = careful.conf;
+                fd_ocr_text_clear(&careful);
+                if (st != FD_OK) {
+                    fd_ocr_text_clear(&again);
+                    return st;
+                }
+            }
             if (merged) {
                 fd_free(again.text);
                 again.text = merged;

@@ -681,6 +681,24 @@ static int is_unit_text(const char *s, const char *charset)
  * start with that number and go on without a unit (or stop), the result is
  * the measure reading's operator, the text reading's number and unit. NULL
  * when the rule does not apply (or out of memory). */
+/* The text model reads a serif 1 next to a CJK unit as ']' or '|' now
+ * and then ("=11场" read "=]]场" on a clean 300-DPI page, the measure
+ * alphabet making "=114" of it). In the number right before the line's
+ * unit (the longest tail of unit characters), such strokes are 1s. */
+static void sticks_before_unit(char *line, const char *unit_charset)
+{
+    size_t len = strlen(line), unit = len, k;
+    while (unit > 0) {
+        size_t start = unit - 1;
+        while (start > 0 && ((unsigned char)line[start] & 0xC0) == 0x80) start--;
+        if ((unsigned char)line[start] < 0x80 || !is_unit_text(line + start, unit_charset)) break;
+        unit = start;
+    }
+    if (unit == len || unit == 0) return;
+    for (k = unit; k > 0 && (is_num_char(line[k - 1]) || strchr("]|lI", line[k - 1]) != NULL); k--)
+        if (!is_num_char(line[k - 1])) line[k - 1] = '1';
+}
+
 char *fd_merge_measure_unit(const char *line_text, const char *measure, const char *unit_charset)
 {
     const char *l_num = NULL, *l_end = NULL, *p, *m_num, *m_tail;
@@ -689,6 +707,7 @@ char *fd_merge_measure_unit(const char *line_text, const char *measure, const ch
     fd_buf b;
     if (line_text == NULL || measure == NULL) return NULL;
     squeeze_reading(line, sizeof line, line_text);
+    sticks_before_unit(line, unit_charset);
     /* The text reading: the last run of digits, then a unit to the end. */
     for (p = line; *p; p++) {
         if (is_num_char(*p) && (p == line || !is_num_char(p[-1])) && *p != '.' && *p != ',') l_num = p;

@@ -464,6 +464,12 @@ static const merge_case merge_cases[] = {
     {"≤30万元", "≤38077", NULL},                         /* digits disagree */
     {"10万无", "1047", NULL},                            /* 无 is no unit of the alphabet */
     {"12人", "12人", NULL},                              /* the measure reading has its unit */
+    {"=]]场", "=114", "=11场"},                          /* serif 1s read as ] before the unit */
+    {"]]场", "1", "11场"},
+    {"过403]户", "≥403171", "≥4031户"},
+    {"|2人", "12", "12人"},
+    {"=]]场", "=124", NULL},                             /* digits still disagree */
+    {"]]", "114", NULL},                                 /* no unit: nothing is a 1 */
 };
 
 typedef struct relation_case {

@@ -114,7 +114,7 @@ int main(int argc, char **argv)
     size_t i;
     if (argc == 4 && strcmp(argv[2], "--list") == 0) return run_list(argv[1], argv[3]);
     if (argc < 2) {
-        fprintf(stderr, "usage: %s IMAGE [line|block|number|measure] [x y w h]\n", argv[0]);
+        fprintf(stderr, "usage: %s IMAGE [line|once|block|number|measure] [x y w h]\n", argv[0]);
         return 2;
     }
     setMsgSeverity(L_SEVERITY_NONE);
@@ -122,6 +122,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[2], "number") == 0) mode = FD_OCR_NUMBER;
         else if (strcmp(argv[2], "measure") == 0) mode = FD_OCR_MEASURE;
         else if (strcmp(argv[2], "block") == 0) mode = FD_OCR_BLOCK;
+        else if (strcmp(argv[2], "once") == 0) mode = FD_OCR_LINE_ONCE;
     }
     {
         char path[4096];
