@@ -1199,6 +1199,19 @@ static int has_dark_core(PIX *gray, PIX *comp, int x, int y)
     return dark >= 6.0f;
 }
 
+/* A copy of [x0,x1)×[y0,y1) of gray in which only the pixels within a
+ * grow×grow brick of keep (a 1 bpp mask of the region's size, changed
+ * here) keep their gray; the rest is paper. NULL when out of memory. */
+static PIX *gray_near(PIX *gray, PIX *keep, int x0, int y0, int x1, int y1, int grow)
+{
+    PIX *region = crop_region(gray, x0, y0, x1, y1);
+    if (region == NULL) return NULL;
+    pixDilateBrick(keep, keep, grow, grow);
+    pixInvert(keep, keep);
+    pixSetMasked(region, keep, 0xff);
+    return region;
+}
+
 /* A number cell's ink without what crosses into it from outside: a copy
  * of the trimmed cell [x0,x1)×[y0,y1) of gray in which only the pixels
  * near a component of bin that stays clear of the cell's sides keep their
@@ -1216,7 +1229,7 @@ static int has_dark_core(PIX *gray, PIX *comp, int x, int y)
  * out of memory. */
 static PIX *clear_of_sides(PIX *gray, PIX *bin, int x0, int y0, int x1, int y1, int dpi, int box[4])
 {
-    PIX *region = NULL, *cut = crop_region(bin, x0, y0, x1, y1), *keep = NULL, *result = NULL;
+    PIX *cut = crop_region(bin, x0, y0, x1, y1), *keep = NULL, *result = NULL;
     BOXA *boxa = NULL;
     PIXA *pixa = NULL;
     l_int32 i, n;
@@ -1258,12 +1271,132 @@ static PIX *clear_of_sides(PIX *gray, PIX *bin, int x0, int y0, int x1, int y1, 
         }
     }
     if (kept == 0 || dropped == 0) goto cleanup;
-    region = crop_region(gray, x0, y0, x1, y1);
-    if (region == NULL) goto cleanup;
-    pixDilateBrick(keep, keep, grow, grow);
-    pixInvert(keep, keep);
-    pixSetMasked(region, keep, 0xff);
-    result = region;
+    result = gray_near(gray, keep, x0, y0, x1, y1, grow);
+cleanup:
+    pixDestroy(&cut);
+    pixDestroy(&keep);
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    return result;
+}
+
+/* The digits in s, whatever else it holds. */
+static int digits_in(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        if (*s >= '0' && *s <= '9') n++;
+    return n;
+}
+
+/* Most components a number cell's ink is sorted by (digit_line_only). */
+#define FD_LINE_MAX_COMPONENTS 64
+
+/* A number cell's digits without what lies off their line: a copy of the
+ * trimmed cell [x0,x1)×[y0,y1) of gray in which only the pixels near the
+ * components of bin on the digits' line keep their gray; the rest is
+ * paper. The printed digits of a value are glyphs of one height on one
+ * baseline; what a seal leaves in a cell (the grains and outlines of its
+ * characters, a piece of its ring, after the colour or tone suppression)
+ * is specks and strokes of other heights at other places, and the engine
+ * read a clear 12 among them as 120, a 14 as 4, a 3 as nothing. The line:
+ * the largest group of components between 0.05 and 0.3 inch high whose
+ * heights agree within 15 % and whose middles lie within a third of a
+ * height of each other (a lone digit: the one nearest the cell's middle),
+ * and the pieces and separators next to it (below). *box gets the kept
+ * components' box in region coordinates (inclusive). NULL when nothing is
+ * left out, when no line is found, and when out of memory. */
+static PIX *digit_line_only(PIX *gray, PIX *bin, int x0, int y0, int x1, int y1, int dpi, int box[4])
+{
+    PIX *cut = crop_region(bin, x0, y0, x1, y1), *keep = NULL, *result = NULL;
+    BOXA *boxa = NULL;
+    PIXA *pixa = NULL;
+    l_int32 n, i, j;
+    l_int32 bx[FD_LINE_MAX_COMPONENTS], by[FD_LINE_MAX_COMPONENTS], bw[FD_LINE_MAX_COMPONENTS],
+        bh[FD_LINE_MAX_COMPONENTS];
+    int cand[FD_LINE_MAX_COMPONENTS];
+    int w = x1 - x0, h = y1 - y0, grow = 2 * (dpi * 2 / 300 + 1) + 1, kept = 0, dropped = 0;
+    int best = -1, best_count = 0;
+    long best_off = 0;
+    int top, bottom, left, right, line_h;
+    boxa = cut ? pixConnComp(cut, &pixa, 8) : NULL;
+    keep = cut ? pixCreateTemplate(cut) : NULL;
+    if (boxa == NULL || keep == NULL) goto cleanup;
+    n = boxaGetCount(boxa);
+    if (n < 2 || n > FD_LINE_MAX_COMPONENTS) goto cleanup;
+    box[0] = w, box[1] = h, box[2] = -1, box[3] = -1;
+    for (i = 0; i < n; i++) {
+        boxaGetBoxGeometry(boxa, i, &bx[i], &by[i], &bw[i], &bh[i]);
+        cand[i] = bh[i] * 20 >= dpi && bh[i] * 10 <= dpi * 3 && bw[i] <= 3 * bh[i];
+    }
+    for (i = 0; i < n; i++) {
+        int count = 0;
+        long off;
+        if (!cand[i]) continue;
+        for (j = 0; j < n; j++) {
+            long mid_i = 2 * by[i] + bh[i], mid_j = 2 * by[j] + bh[j];
+            if (!cand[j]) continue;
+            if (labs((long)bh[j] - bh[i]) * 20 > 3L * bh[i]) continue;
+            if (labs(mid_j - mid_i) * 3 > 2L * bh[i]) continue;
+            count++;
+        }
+        /* Twice the distance of the glyph's middle from the cell's. */
+        off = labs(2L * bx[i] + bw[i] - w) + labs(2L * by[i] + bh[i] - h);
+        if (count > best_count || (count == best_count && off < best_off)) {
+            best = (int)i;
+            best_count = count;
+            best_off = off;
+        }
+    }
+    if (best < 0) goto cleanup;
+    /* The line's band and ends, from the group around the best glyph. */
+    top = h, bottom = -1, left = w, right = -1;
+    for (j = 0; j < n; j++) {
+        long mid_b = 2 * by[best] + bh[best], mid_j = 2 * by[j] + bh[j];
+        if (!cand[j] || labs((long)bh[j] - bh[best]) * 20 > 3L * bh[best] ||
+            labs(mid_j - mid_b) * 3 > 2L * bh[best])
+            continue;
+        cand[j] = 2;
+        if (by[j] < top) top = by[j];
+        if (by[j] + bh[j] > bottom) bottom = by[j] + bh[j];
+        if (bx[j] < left) left = bx[j];
+        if (bx[j] + bw[j] > right) right = bx[j] + bw[j];
+    }
+    line_h = bottom - top;
+    /* Kept besides: what lies inside the band, grown by a sixth of its
+     * height above and two thirds below (a comma; the foot of a faded 2
+     * broken off its curve, a third of a height below it), within a
+     * height of the line's ends, which grow with what joins (the broken
+     * glyphs of a faded number's other digits). A seal's stroke that
+     * crosses the band goes. */
+    {
+        int grew = 1;
+        while (grew) {
+            grew = 0;
+            for (i = 0; i < n; i++) {
+                if (cand[i] == 2) continue;
+                if (by[i] < top - line_h / 6 || by[i] + bh[i] > bottom + line_h * 2 / 3) continue;
+                if (bx[i] + bw[i] < left - line_h || bx[i] > right + line_h) continue;
+                cand[i] = 2;
+                if (bx[i] < left) left = bx[i], grew = 1;
+                if (bx[i] + bw[i] > right) right = bx[i] + bw[i], grew = 1;
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        PIX *comp;
+        if (cand[i] != 2) {
+            if (bw[i] * bh[i] >= 4) dropped++;
+            continue;
+        }
+        if (bw[i] * bh[i] < 4) continue;
+        comp = pixaGetPix(pixa, i, L_CLONE);
+        keep_component(keep, comp, bx[i], by[i], bw[i], bh[i], box);
+        pixDestroy(&comp);
+        kept++;
+    }
+    if (kept == 0 || dropped == 0) goto cleanup;
+    result = gray_near(gray, keep, x0, y0, x1, y1, grow);
 cleanup:
     pixDestroy(&cut);
     pixDestroy(&keep);
@@ -1867,6 +2000,40 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
             }
             fd_ocr_text_clear(&other);
             pixDestroy(&clear);
+            if (st != FD_OK) goto cleanup;
+        }
+        /* Ink that is not digits and separators alone (a seal's grains
+         * and outlines left in the cell) is read once more with only the
+         * digits' line kept (digit_line_only). That reading is kept when
+         * the first found nothing, or when it is the more confident and
+         * has no fewer digits: where the page's binarisation breaks a
+         * faded number's glyphs the line may be found among only some of
+         * them (5170947 read 70947 so, at a higher confidence). Hard tiers
+         * of fifteen generated sets: numbers 93.10 -> 93.44 % (12949 ->
+         * 12997 of 13909), no set losing more than one. */
+        if (st == FD_OK && mode == FD_OCR_NUMBER && ink_digits < 0) {
+            int cb[4];
+            PIX *line = digit_line_only(gray, bin, x0, y0, x1, y1, dpi, cb);
+            fd_ocr_text other;
+            memset(&other, 0, sizeof other);
+            if (line != NULL) {
+                memcpy(other.box, out->box, sizeof other.box);
+                st = read_clear(eng, slot, line, cb, margin, eng->cfg.number_line_height, dpi, page->page,
+                                box, &other, dg);
+                if (st == FD_OK && !blank(other.text) &&
+                    (blank(out->text) ||
+                     (other.conf > out->conf && digits_in(other.text) >= digits_in(out->text) &&
+                      strcmp(other.text, out->text) != 0))) {
+                    fd_ocr_text swap = *out;
+                    *out = other;
+                    other = swap;
+                    if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
+                    if (!blank(other.text)) st = fd_ocr_text_add_alternative(out, other.text);
+                    if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
+                }
+            }
+            fd_ocr_text_clear(&other);
+            pixDestroy(&line);
             if (st != FD_OK) goto cleanup;
         }
         /* The engine sometimes adds a digit to a clean number (2511734.00
