@@ -1289,6 +1289,14 @@ static int digits_in(const char *s)
     return n;
 }
 
+/* Whether component j (tops by, heights bh) is a glyph of component i's
+ * line: heights within 15 % of i's, middles within a third of it. */
+static int on_line_of(const l_int32 *by, const l_int32 *bh, l_int32 i, l_int32 j)
+{
+    long mid_i = 2L * by[i] + bh[i], mid_j = 2L * by[j] + bh[j];
+    return labs((long)bh[j] - bh[i]) * 20 <= 3L * bh[i] && labs(mid_j - mid_i) * 3 <= 2L * bh[i];
+}
+
 /* Most components a number cell's ink is sorted by (digit_line_only). */
 #define FD_LINE_MAX_COMPONENTS 64
 
@@ -1333,13 +1341,8 @@ static PIX *digit_line_only(PIX *gray, PIX *bin, int x0, int y0, int x1, int y1,
         int count = 0;
         long off;
         if (!cand[i]) continue;
-        for (j = 0; j < n; j++) {
-            long mid_i = 2 * by[i] + bh[i], mid_j = 2 * by[j] + bh[j];
-            if (!cand[j]) continue;
-            if (labs((long)bh[j] - bh[i]) * 20 > 3L * bh[i]) continue;
-            if (labs(mid_j - mid_i) * 3 > 2L * bh[i]) continue;
-            count++;
-        }
+        for (j = 0; j < n; j++)
+            if (cand[j] && on_line_of(by, bh, i, j)) count++;
         /* Twice the distance of the glyph's middle from the cell's. */
         off = labs(2L * bx[i] + bw[i] - w) + labs(2L * by[i] + bh[i] - h);
         if (count > best_count || (count == best_count && off < best_off)) {
@@ -1352,10 +1355,7 @@ static PIX *digit_line_only(PIX *gray, PIX *bin, int x0, int y0, int x1, int y1,
     /* The line's band and ends, from the group around the best glyph. */
     top = h, bottom = -1, left = w, right = -1;
     for (j = 0; j < n; j++) {
-        long mid_b = 2 * by[best] + bh[best], mid_j = 2 * by[j] + bh[j];
-        if (!cand[j] || labs((long)bh[j] - bh[best]) * 20 > 3L * bh[best] ||
-            labs(mid_j - mid_b) * 3 > 2L * bh[best])
-            continue;
+        if (!cand[j] || !on_line_of(by, bh, best, j)) continue;
         cand[j] = 2;
         if (by[j] < top) top = by[j];
         if (by[j] + bh[j] > bottom) bottom = by[j] + bh[j];

@@ -674,13 +674,6 @@ static int is_unit_text(const char *s, const char *charset)
     return any;
 }
 
-/* The measure alphabet reads a CJK unit after the digits as more digits
- * or % (万元 → 47, 名 → %, 月 → 8) or drops it, where the text model read
- * the unit right but not always the operator. When the text reading ends
- * in a number and a unit of the alphabet, and the measure reading's digits
- * start with that number and go on without a unit (or stop), the result is
- * the measure reading's operator, the text reading's number and unit. NULL
- * when the rule does not apply (or out of memory). */
 /* The text model reads a serif 1 next to a CJK unit as ']' or '|' now
  * and then ("=11场" read "=]]场" on a clean 300-DPI page, the measure
  * alphabet making "=114" of it). In the number right before the line's
@@ -699,6 +692,13 @@ static void sticks_before_unit(char *line, const char *unit_charset)
         if (!is_num_char(line[k - 1])) line[k - 1] = '1';
 }
 
+/* The measure alphabet reads a CJK unit after the digits as more digits
+ * or % (万元 → 47, 名 → %, 月 → 8) or drops it, where the text model read
+ * the unit right but not always the operator. When the text reading ends
+ * in a number and a unit of the alphabet, and the measure reading's digits
+ * start with that number and go on without a unit (or stop), the result is
+ * the measure reading's operator, the text reading's number and unit. NULL
+ * when the rule does not apply (or out of memory). */
 char *fd_merge_measure_unit(const char *line_text, const char *measure, const char *unit_charset)
 {
     const char *l_num = NULL, *l_end = NULL, *p, *m_num, *m_tail;
