@@ -1423,6 +1423,22 @@ static fd_status read_clear(const fd_ocr_engine *eng, tess_slot *slot, PIX *clea
     return st;
 }
 
+/* Puts *other, read from an altered image of the cell, in *out's place:
+ * its confidence at most FD_ALTERED_CONF, so that a check it decides is
+ * ocr_suspect, and the reading it replaces (unless blank) its
+ * alternative. *other gets the replaced reading, for the caller to clear. */
+static fd_status take_altered_reading(fd_ocr_text *out, fd_ocr_text *other, fd_diag *dg)
+{
+    fd_ocr_text replaced = *out;
+    fd_status st = FD_OK;
+    *out = *other;
+    *other = replaced;
+    if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
+    if (!blank(other->text)) st = fd_ocr_text_add_alternative(out, other->text);
+    if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
+    return st;
+}
+
 #define MAX_TEXT_LINES 24
 
 /* Splits the ink of [x0,x1)×[y0,y1) into text lines by its row profile.
@@ -1989,14 +2005,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 memcpy(other.box, out->box, sizeof other.box);
                 st = read_clear(eng, slot, clear, cb, margin, eng->cfg.number_line_height, dpi, page->page,
                                 box, &other, dg);
-                if (st == FD_OK && !blank(other.text) && other.conf > out->conf) {
-                    fd_ocr_text swap = *out;
-                    *out = other;
-                    other = swap;
-                    if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
-                    st = fd_ocr_text_add_alternative(out, other.text);
-                    if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
-                }
+                if (st == FD_OK && !blank(other.text) && other.conf > out->conf)
+                    st = take_altered_reading(out, &other, dg);
             }
             fd_ocr_text_clear(&other);
             pixDestroy(&clear);
@@ -2023,14 +2033,8 @@ fd_status fd_ocr_read(fd_ocr_engine *eng, const fd_page_image *page, const int b
                 if (st == FD_OK && !blank(other.text) &&
                     (blank(out->text) ||
                      (other.conf > out->conf && digits_in(other.text) >= digits_in(out->text) &&
-                      strcmp(other.text, out->text) != 0))) {
-                    fd_ocr_text swap = *out;
-                    *out = other;
-                    other = swap;
-                    if (out->conf > FD_ALTERED_CONF) out->conf = FD_ALTERED_CONF;
-                    if (!blank(other.text)) st = fd_ocr_text_add_alternative(out, other.text);
-                    if (st != FD_OK) fd_diag_fail(dg, st, "out of memory reading OCR results");
-                }
+                      strcmp(other.text, out->text) != 0)))
+                    st = take_altered_reading(out, &other, dg);
             }
             fd_ocr_text_clear(&other);
             pixDestroy(&line);
